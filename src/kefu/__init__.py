@@ -1,0 +1,1 @@
+"""Kefu (客服): customer service center and call center platform."""

@@ -1,0 +1,62 @@
+"""Fixtures shared by every app's tests: a small organisation with two
+service-center units (so scope isolation can be tested), departments and one
+user per role."""
+
+import pytest
+
+from kefu.core.models import Department, OrgUnit
+from kefu.core.roles import Role
+from kefu.factories import CustomerFactory, DepartmentFactory, PhoneFactory, UserFactory
+from kefu.workorders.models import WorkOrderType
+
+
+@pytest.fixture
+def org(db):
+    hq = OrgUnit.objects.create(name="集团总部", code="hq", kind=OrgUnit.Kind.HEADQUARTERS)
+    east = OrgUnit.objects.create(name="东区项目", code="east", kind=OrgUnit.Kind.PROJECT, parent=hq)
+    west = OrgUnit.objects.create(name="西区项目", code="west", kind=OrgUnit.Kind.PROJECT, parent=hq)
+    return {"hq": hq, "east": east, "west": west}
+
+
+@pytest.fixture
+def depts(org):
+    return {
+        "east_eng": DepartmentFactory(unit=org["east"], name="东区工程部", code="eng", deadline_hours=24),
+        "west_eng": DepartmentFactory(unit=org["west"], name="西区工程部", code="eng", deadline_hours=24),
+        "finance": DepartmentFactory(
+            unit=org["hq"], name="财务部", code="finance", function=Department.Function.FINANCE
+        ),
+        "factory": DepartmentFactory(
+            unit=org["hq"], name="总装厂", code="factory", kind=Department.Kind.EXTERNAL,
+            function=Department.Function.FACTORY, deadline_hours=72,
+        ),
+    }
+
+
+@pytest.fixture
+def users(org, depts):
+    def make(username, role, unit, department=None):
+        return UserFactory(username=username, role=role, unit=unit, department=department)
+
+    return {
+        "agent": make("agent_east", Role.AGENT, org["east"]),
+        "agent_west": make("agent_west", Role.AGENT, org["west"]),
+        "callback": make("callback_east", Role.CALLBACK_AGENT, org["east"]),
+        "supervisor": make("supervisor_east", Role.SUPERVISOR, org["east"]),
+        "manager": make("manager_hq", Role.MANAGER, org["hq"]),
+        "handler": make("handler_east", Role.HANDLER, org["east"], depts["east_eng"]),
+        "handler_west": make("handler_west", Role.HANDLER, org["west"], depts["west_eng"]),
+        "finance": make("finance_hq", Role.HANDLER, org["hq"], depts["finance"]),
+    }
+
+
+@pytest.fixture
+def customer(org):
+    c = CustomerFactory(unit=org["east"], name="张伟")
+    PhoneFactory(customer=c, number="+8613812345678")
+    return c
+
+
+@pytest.fixture
+def order_types(db):
+    return {t.code: t for t in WorkOrderType.objects.all()}

@@ -1,0 +1,131 @@
+"""Process definitions shipped with Kefu, as JSON files beside this module,
+and the loader that validates a definition and writes it as rows. The same
+JSON form is what a center exports and imports."""
+
+import json
+from collections import deque
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+PRESET_DIR = Path(__file__).resolve().parent
+
+
+def validate_spec(spec: dict) -> None:
+    """Refuse a definition that could strand a record: unknown states,
+    no single start, no end, unreachable states, dead ends."""
+    errors = []
+    for key in ("code", "name", "states", "transitions"):
+        if not spec.get(key):
+            errors.append(_("The definition needs “%(key)s”.") % {"key": key})
+    if errors:
+        raise ValidationError(errors)
+    codes = [s["code"] for s in spec["states"]]
+    if len(codes) != len(set(codes)):
+        errors.append(_("State codes must be unique."))
+    starts = [s["code"] for s in spec["states"] if s.get("kind") == "start"]
+    ends = {s["code"] for s in spec["states"] if s.get("kind") == "end"}
+    if len(starts) != 1:
+        errors.append(_("A process needs exactly one start state."))
+    if not ends:
+        errors.append(_("A process needs at least one end state."))
+    edges = {c: set() for c in codes}
+    t_codes = [t.get("code") for t in spec["transitions"]]
+    if len(t_codes) != len(set(t_codes)):
+        errors.append(_("Transition codes must be unique."))
+    for t in spec["transitions"]:
+        for ref in [*t.get("from", []), t.get("to")]:
+            if ref not in edges:
+                errors.append(
+                    _("Transition “%(t)s” refers to an unknown state “%(s)s”.")
+                    % {"t": t.get("code"), "s": ref}
+                )
+        if not t.get("from"):
+            errors.append(_("Transition “%(t)s” has no source state.") % {"t": t.get("code")})
+        if not t.get("roles"):
+            errors.append(_("Transition “%(t)s” allows no role.") % {"t": t.get("code")})
+    if errors:
+        raise ValidationError(errors)
+    for t in spec["transitions"]:
+        for src in t["from"]:
+            edges[src].add(t["to"])
+    seen, queue = {starts[0]}, deque([starts[0]])
+    while queue:
+        for nxt in edges[queue.popleft()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    for code in codes:
+        if code not in seen:
+            errors.append(_("State “%(s)s” cannot be reached from the start.") % {"s": code})
+        elif code not in ends and not edges[code]:
+            errors.append(_("State “%(s)s” is not an end state but has no way out.") % {"s": code})
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def load_definition(spec: dict, *, activate=True):
+    """Write ``spec`` as a new version of its process; returns the definition."""
+    from kefu.processes.models import ProcessDefinition, State, Transition
+
+    validate_spec(spec)
+    latest = ProcessDefinition.objects.filter(code=spec["code"]).order_by("-version").first()
+    version = (latest.version + 1) if latest else spec.get("version", 1)
+    if activate:
+        ProcessDefinition.objects.filter(code=spec["code"]).update(is_active=False)
+    definition = ProcessDefinition.objects.create(
+        code=spec["code"], version=version, name=spec["name"],
+        name_en=spec.get("name_en", ""), description=spec.get("description", ""),
+        is_active=activate,
+    )
+    states = {}
+    for i, s in enumerate(spec["states"]):
+        states[s["code"]] = State.objects.create(
+            definition=definition, code=s["code"], name=s["name"], name_en=s.get("name_en", ""),
+            kind=s.get("kind", "active"), color=s.get("color", "secondary"), position=i,
+        )
+    for i, t in enumerate(spec["transitions"]):
+        transition = Transition.objects.create(
+            definition=definition, code=t["code"], name=t["name"], name_en=t.get("name_en", ""),
+            target=states[t["to"]], allowed_roles=t["roles"], fields=t.get("fields", []),
+            conditions=t.get("conditions", {}), effects=t.get("effects", []),
+            style=t.get("style", "primary"), position=i,
+        )
+        transition.sources.set([states[c] for c in t["from"]])
+    return definition
+
+
+def export_definition(definition) -> dict:
+    return {
+        "code": definition.code,
+        "version": definition.version,
+        "name": definition.name,
+        "name_en": definition.name_en,
+        "description": definition.description,
+        "states": [
+            {"code": s.code, "name": s.name, "name_en": s.name_en, "kind": s.kind, "color": s.color}
+            for s in definition.states.order_by("position")
+        ],
+        "transitions": [
+            {
+                "code": t.code, "name": t.name, "name_en": t.name_en,
+                "from": [s.code for s in t.sources.order_by("position")], "to": t.target.code,
+                "roles": t.allowed_roles, "fields": t.fields, "conditions": t.conditions,
+                "effects": t.effects, "style": t.style,
+            }
+            for t in definition.transitions.order_by("position").select_related("target")
+        ],
+    }
+
+
+def install_presets(**kwargs):
+    """Load each shipped definition that the database does not have yet."""
+    from kefu.processes.models import ProcessDefinition
+
+    for path in sorted(PRESET_DIR.glob("*.json")):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        if not ProcessDefinition.objects.filter(code=spec["code"]).exists():
+            load_definition(spec)

@@ -1,0 +1,3 @@
+"""WebSocket routes. Each app that pushes to browsers adds its consumers here."""
+
+websocket_urlpatterns = []
