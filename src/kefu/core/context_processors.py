@@ -1,5 +1,35 @@
 from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def _nav_items(request):
+    user = request.user
+    items = []
+    if user.is_center_staff:
+        items += [
+            ("workorders:workbench", "layout-dashboard", _("Workbench")),
+            ("workorders:list", "list-details", _("Work orders")),
+        ]
+    if user.is_handler or user.is_supervising:
+        items.append(("workorders:inbox", "inbox", _("Department inbox")))
+    if user.is_center_staff:
+        items += [
+            ("customers:list", "users", _("Customers")),
+            ("contacts:list", "phone-call", _("Contacts")),
+        ]
+    path = request.path
+    result = []
+    for name, icon, label in items:
+        url = reverse(name)
+        result.append({"url": url, "icon": icon, "label": label, "active": path.startswith(url) and url != "/"})
+    if not any(i["active"] for i in result) and result and path == "/":
+        result[0]["active"] = True
+    return result
 
 
 def navigation(request):
-    return {"KEFU_BRAND": settings.KEFU_BRAND}
+    context = {"KEFU_BRAND": settings.KEFU_BRAND}
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        context["nav_items"] = _nav_items(request)
+    return context
