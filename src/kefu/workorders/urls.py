@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kefu.workorders import views
 
 app_name = "workorders"
-urlpatterns = []
+urlpatterns = [
+    path("", views.order_list, name="list"),
+    path("workbench/", views.workbench, name="workbench"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("<int:pk>/", views.detail, name="detail"),
+]
