@@ -127,6 +127,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = os.environ.get("KEFU_STATIC_ROOT", str(VAR_DIR / "static"))
+# Vendored front-end libraries (Tabler, htmx, Alpine, ECharts): never a CDN.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
