@@ -33,6 +33,11 @@ class OrgUnit(models.Model):
     )
     path = models.CharField(max_length=500, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    calendar = models.ForeignKey(
+        "core.BusinessCalendar", verbose_name=_("business calendar"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="units",
+        help_text=_("Opening hours and holidays; empty means the parent unit's calendar."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -225,3 +230,7 @@ class NumberSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["prefix", "day"], name="number_sequence_unique")
         ]
+
+
+# Calendars live in their own module; importing them here registers the models.
+from kefu.core.calendars import BusinessCalendar, CalendarDay, OpeningHours  # noqa: E402, F401
