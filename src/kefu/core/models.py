@@ -49,6 +49,9 @@ class OrgUnit(models.Model):
         return self.name
 
     def clean(self):
+        self._refuse_cycle()
+
+    def _refuse_cycle(self):
         node = self.parent
         while node is not None:
             if node.pk == self.pk and self.pk is not None:
@@ -56,6 +59,9 @@ class OrgUnit(models.Model):
             node = node.parent
 
     def save(self, *args, **kwargs):
+        # Checked here too, not only in clean(): saving a unit under its own
+        # subtree would otherwise re-path that subtree without end.
+        self._refuse_cycle()
         old_path = self.path
         self.path = (self.parent.path if self.parent else "/") + self.code + "/"
         self.depth = self.parent.depth + 1 if self.parent else 0
