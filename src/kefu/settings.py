@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kefu.processes",
     "kefu.contacts",
     "kefu.workorders",
+    "kefu.sla",
 ]
 
 MIDDLEWARE = [

@@ -238,5 +238,7 @@ class NumberSequence(models.Model):
         ]
 
 
-# Calendars live in their own module; importing them here registers the models.
+# Calendars and notifications live in their own modules; importing them
+# here registers their models.
 from kefu.core.calendars import BusinessCalendar, CalendarDay, OpeningHours  # noqa: E402, F401
+from kefu.core.notifications import Notification  # noqa: E402, F401

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core import timeline
 from kefu.processes.models import Transition
+from kefu.processes.signals import transition_taken
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,10 @@ def take_transition(subject, code, user, data=None, files=None):
         for effect in transition.effects:
             model.PROCESS_EFFECTS[effect](locked, user, values, transition)
         locked.save()
+        transition_taken.send(
+            sender=model, subject=locked, transition=transition,
+            previous_state=previous_state, user=user,
+        )
         after = _snapshot(locked, names)
         for name in names:
             if specs[name].apply is None and values.get(name) not in (None, ""):

@@ -1,0 +1,186 @@
+"""Service-level agreements: which promise applies to a work order (a
+policy), the clocks that keep it, and the ladder of people told when it is
+about to break or has broken."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.choices import Channel
+from kefu.core.models import Department, OrgUnit
+from kefu.core.roles import Role
+from kefu.customers.models import Segment
+from kefu.workorders.models import Category, Priority, WorkOrder, WorkOrderType
+
+
+class Metric(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("First response")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class SlaPolicy(models.Model):
+    """Policies are tried in ``position`` order; the first whose conditions
+    all hold applies. An empty condition matches anything."""
+
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("order of evaluation"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    order_types = models.ManyToManyField(
+        WorkOrderType, verbose_name=_("work-order types"), blank=True
+    )
+    categories = models.ManyToManyField(Category, verbose_name=_("categories"), blank=True)
+    units = models.ManyToManyField(
+        OrgUnit, verbose_name=_("units (with their children)"), blank=True, related_name="+"
+    )
+    priorities = models.JSONField(_("priorities"), default=list, blank=True)
+    segments = models.JSONField(_("customer segments"), default=list, blank=True)
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    first_response_minutes = models.PositiveIntegerField(
+        _("first response (minutes)"), null=True, blank=True
+    )
+    resolution_minutes = models.PositiveIntegerField(
+        _("resolution (minutes)"), null=True, blank=True
+    )
+    business_time = models.BooleanField(
+        _("count business time only"),
+        default=True,
+        help_text=_("Off: the clock runs around the clock, holidays included."),
+    )
+    warn_percent = models.PositiveSmallIntegerField(
+        _("warn at % of the target"),
+        default=80,
+        help_text=_("Early warning (预警) when this share of the time is used."),
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+
+    def __str__(self):
+        return self.name
+
+    def target_minutes(self, metric):
+        return {
+            Metric.FIRST_RESPONSE: self.first_response_minutes,
+            Metric.RESOLUTION: self.resolution_minutes,
+        }[metric]
+
+    @staticmethod
+    def choices_for(field):
+        return {
+            "priorities": Priority.choices,
+            "segments": Segment.choices,
+            "channels": Channel.choices,
+        }[field]
+
+
+class EscalationLevel(models.Model):
+    """After a breach, the people of ``role`` in the order's unit and above
+    are told, ``delay_minutes`` after the breach (升级)."""
+
+    policy = models.ForeignKey(
+        SlaPolicy, on_delete=models.CASCADE, related_name="escalation_levels"
+    )
+    level = models.PositiveSmallIntegerField(_("level"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    delay_minutes = models.PositiveIntegerField(_("minutes after the breach"), default=0)
+
+    class Meta:
+        ordering = ["policy", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "level"], name="escalation_level_unique")
+        ]
+        verbose_name = _("escalation level")
+        verbose_name_plural = _("escalation levels")
+
+    def __str__(self):
+        return f"{self.level}: {self.get_role_display()} +{self.delay_minutes}min"
+
+
+class SlaClock(models.Model):
+    """One promise on one order. While running, ``due_at``/``warn_at`` are
+    the moments of breach/warning; business time used before the current
+    running stretch is kept in ``consumed_seconds`` so pauses stop the clock."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        PAUSED = "paused", _("Paused")
+        MET = "met", _("Met")
+        BREACHED = "breached", _("Breached")
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="sla_clocks")
+    policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, related_name="clocks")
+    metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    target_minutes = models.PositiveIntegerField(_("target (minutes)"))
+    business_time = models.BooleanField(default=True)
+    started_at = models.DateTimeField(_("started"))
+    running_since = models.DateTimeField(null=True, blank=True)
+    consumed_seconds = models.PositiveIntegerField(default=0)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(_("breached"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["work_order", "metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["work_order", "metric"], name="sla_clock_unique")
+        ]
+        indexes = [
+            models.Index(fields=["stopped_at", "warn_at"], name="sla_clock_warn"),
+            models.Index(fields=["stopped_at", "due_at"], name="sla_clock_due"),
+            models.Index(fields=["breached_at", "escalation_level"], name="sla_clock_escalation"),
+        ]
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+
+    def __str__(self):
+        return f"{self.work_order_id} {self.metric}"
+
+    @property
+    def status(self):
+        if self.stopped_at is not None:
+            return self.Status.BREACHED if self.breached_at else self.Status.MET
+        if self.running_since is None:
+            return self.Status.PAUSED
+        return self.Status.BREACHED if self.breached_at else self.Status.RUNNING
+
+    def remaining(self, now=None):
+        """Calendar time until the breach (negative once breached), or None when paused/stopped."""
+        if self.stopped_at is not None or self.due_at is None:
+            return None
+        return self.due_at - (now or timezone.now())
+
+
+class RectificationNotice(models.Model):
+    """整改通知: sent to a department whose dispatched order is overdue; the
+    department answers with what it will change."""
+
+    work_order = models.ForeignKey(
+        WorkOrder, on_delete=models.CASCADE, related_name="rectification_notices"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="rectification_notices"
+    )
+    clock = models.ForeignKey(
+        SlaClock, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    reason = models.TextField(_("reason"))
+    reply = models.TextField(_("reply"), blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("rectification notice")
+        verbose_name_plural = _("rectification notices")
+
+    def __str__(self):
+        return f"{self.work_order.number} → {self.department}"
