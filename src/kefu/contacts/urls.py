@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kefu.contacts import views
 
 app_name = "contacts"
-urlpatterns = []
+urlpatterns = [
+    path("", views.contact_list, name="list"),
+]

@@ -1,5 +1,6 @@
-"""Customer file rules: creating and changing customers, caller-ID lookup,
-revealing a masked number."""
+"""Customer file rules: creating and changing customers (with their phone
+numbers, addresses and products), caller-ID lookup, search, duplicate
+detection, revealing a masked number."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,10 +8,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from kefu.contacts.models import Contact
+from kefu.contacts.services import visible_contacts
 from kefu.core import scoping, timeline
 from kefu.core.models import AccessLog
 from kefu.customers import phones
-from kefu.customers.models import Customer, Phone
+from kefu.customers.models import Address, Customer, Phone, Product
+from kefu.workorders.models import WorkOrder
+from kefu.workorders.services import visible_orders
 
 
 def visible_customers(user):
@@ -35,7 +40,11 @@ def _clean_numbers(numbers) -> list[str]:
 
 
 @transaction.atomic
-def create_customer(*, user, unit, name, phone_numbers=(), **fields) -> Customer:
+def create_customer(
+    *, user, unit, name, phone_numbers=(), addresses=(), products=(), **fields
+) -> Customer:
+    """A new customer file. ``addresses`` and ``products`` are lists of dicts
+    with the fields of ``ADDRESS_FIELDS`` / ``PRODUCT_FIELDS``."""
     if not scoping.can_see_unit(user, unit):
         raise PermissionDenied(_("You cannot create customers in this unit."))
     name = (name or "").strip()
@@ -52,10 +61,16 @@ def create_customer(*, user, unit, name, phone_numbers=(), **fields) -> Customer
         Phone.objects.create(
             customer=customer, number=number, kind=phones.kind_of(number), is_primary=(i == 0)
         )
+    after = {"name": customer.name, "segment": customer.segment}
+    if numbers:
+        after["phones"] = [phones.mask(n) for n in numbers]
+    for key, model, field_names, rows in _children(addresses, products):
+        now = _sync_children(customer, key, model, field_names, rows)[1]
+        if now:
+            after[key] = now
     timeline.record(
         customer, "customer.created", actor=user, customer=customer,
-        message=_("Customer file created"),
-        after={"name": customer.name, "segment": customer.segment},
+        message=_("Customer file created"), after=after,
     )
     return customer
 
@@ -64,7 +79,15 @@ TRACKED_FIELDS = ("name", "kind", "segment", "contact_person", "email", "notes")
 
 
 @transaction.atomic
-def update_customer(customer, *, user, phone_numbers=None, **fields) -> Customer:
+def update_customer(
+    customer, *, user, phone_numbers=None, addresses=None, products=None, **fields
+) -> Customer:
+    """Change a customer file; ``None`` leaves phones/addresses/products as
+    they are, a list replaces them (rows with an ``id`` update that row)."""
+    if not scoping.can_see_unit(user, customer.unit):
+        raise PermissionDenied(_("You cannot see this customer."))
+    if "unit" in fields and not scoping.can_see_unit(user, fields["unit"]):
+        raise PermissionDenied(_("You cannot move customers to this unit."))
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     before = {f: getattr(customer, f) for f in TRACKED_FIELDS if f in fields}
     tags = fields.pop("tags", None)
@@ -87,6 +110,9 @@ def update_customer(customer, *, user, phone_numbers=None, **fields) -> Customer
                 )
             before["phones"] = [phones.mask(n) for n in old]
             after["phones"] = [phones.mask(n) for n in numbers]
+    for key, model, field_names, rows in _children(addresses, products):
+        if rows is not None:
+            before[key], after[key] = _sync_children(customer, key, model, field_names, rows)
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:
         timeline.record(
@@ -95,6 +121,78 @@ def update_customer(customer, *, user, phone_numbers=None, **fields) -> Customer
             before={k: before[k] for k in changed}, after=changed,
         )
     return customer
+
+
+ADDRESS_FIELDS = ("label", "region", "detail", "project", "building", "room", "postcode")
+PRODUCT_FIELDS = ("model", "serial", "purchase_date", "dealer", "receipt_no")
+
+
+def _children(addresses, products):
+    return (
+        ("addresses", Address, ADDRESS_FIELDS, addresses),
+        ("products", Product, PRODUCT_FIELDS, products),
+    )
+
+
+def _sync_children(customer, key, model, field_names, rows):
+    """Make the customer's addresses or products exactly ``rows``; rows with
+    nothing filled in are skipped. Returns the (before, after) summaries for
+    the timeline; raises ValidationError({key: [...]}) naming the bad row."""
+    existing = {obj.pk: obj for obj in getattr(customer, key).all()}
+    before = [str(obj) for obj in existing.values()]
+    keep, errors = [], []
+    for number, row in enumerate(rows, start=1):
+        row = dict(row)
+        pk = row.pop("id", None)
+        unknown = sorted(set(row) - set(field_names))
+        if unknown:
+            errors.append(
+                _("Row %(row)d: unknown fields %(fields)s.")
+                % {"row": number, "fields": ", ".join(unknown)}
+            )
+            continue
+        values = {f: v.strip() if isinstance(v, str) else v for f, v in row.items()}
+        if pk is None and not any(values.values()):
+            continue
+        obj = existing.get(pk) if pk is not None else model(customer=customer)
+        if obj is None:
+            errors.append(_("Row %(row)d does not belong to this customer.") % {"row": number})
+            continue
+        for f, v in values.items():
+            setattr(obj, f, "" if v is None and not model._meta.get_field(f).null else v)
+        try:
+            obj.full_clean(exclude=["customer"])
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                label = model._meta.get_field(field).verbose_name
+                errors.extend(
+                    _("Row %(row)d, %(field)s: %(message)s")
+                    % {"row": number, "field": label, "message": m}
+                    for m in messages
+                )
+        keep.append(obj)
+    if errors:
+        raise ValidationError({key: errors})
+    kept = {obj.pk for obj in keep if obj.pk is not None}
+    getattr(customer, key).exclude(pk__in=kept).delete()
+    for obj in keep:
+        obj.save()
+    return before, [str(obj) for obj in keep]
+
+
+def find_duplicates(user, phone_numbers, exclude=None):
+    """Customers visible to ``user`` that already have one of these numbers
+    (typed in any form; unreadable ones are ignored), so the agent can open
+    that file instead of creating a second one."""
+    numbers = {n for n in (phones.try_normalize(str(r)) for r in phone_numbers if r) if n}
+    if not numbers:
+        return Customer.objects.none()
+    qs = visible_customers(user).filter(
+        pk__in=Phone.objects.filter(number__in=numbers).values("customer_id")
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.select_related("unit").prefetch_related("phones")
 
 
 def lookup_by_phone(raw: str, user=None):
@@ -115,13 +213,52 @@ def search(user, query: str):
     query = (query or "").strip()
     if not query:
         return qs
+    # Subqueries rather than joins: no DISTINCT over a join of the whole
+    # customer table, which keeps a search on hundreds of thousands of rows fast.
     e164 = phones.try_normalize(query) if sum(c.isdigit() for c in query) >= 5 else None
-    cond = Q(name__icontains=query) | Q(products__serial=query)
+    cond = Q(name__icontains=query) | Q(
+        pk__in=Product.objects.filter(serial=query).values("customer_id")
+    )
     if e164:
-        cond |= Q(phones__number=e164)
+        cond |= Q(pk__in=Phone.objects.filter(number=e164).values("customer_id"))
     elif query.isdigit() and len(query) >= 4:
-        cond |= Q(phones__number__endswith=query)
-    return qs.filter(cond).distinct()
+        cond |= Q(pk__in=Phone.objects.filter(number__endswith=query).values("customer_id"))
+    return qs.filter(cond)
+
+
+def filter_customers(user, *, query="", segment="", kind="", tag=None):
+    """The customer list: ``search`` narrowed by segment, kind and tag."""
+    qs = search(user, query)
+    if segment:
+        qs = qs.filter(segment=segment)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if tag is not None:
+        qs = qs.filter(pk__in=Customer.tags.through.objects.filter(tag=tag).values("customer_id"))
+    return qs
+
+
+def customer_timeline(customer, user):
+    """The customer's one timeline (contacts, orders, their steps, changes to
+    the file), without the events of orders and contacts that were registered
+    where ``user`` cannot see them."""
+    hidden_orders = WorkOrder.objects.filter(customer=customer).exclude(
+        pk__in=visible_orders(user).values("pk")
+    )
+    hidden_contacts = Contact.objects.filter(customer=customer).exclude(
+        pk__in=visible_contacts(user).values("pk")
+    )
+    return (
+        timeline.events_for_customer(customer)
+        .exclude(
+            content_type=ContentType.objects.get_for_model(WorkOrder),
+            object_id__in=hidden_orders.values("pk"),
+        )
+        .exclude(
+            content_type=ContentType.objects.get_for_model(Contact),
+            object_id__in=hidden_contacts.values("pk"),
+        )
+    )
 
 
 def reveal_phone(phone: Phone, *, user, ip_address=None) -> str:

@@ -1,0 +1,171 @@
+"""Timelines rendered readably: an icon and colour per kind of event, a link
+to the record it happened to, and the before/after of changes with field
+labels and choice names in the reader's language.
+
+Use ``{% load kefu_timeline %}{% timeline events %}`` with events from
+``kefu.core.timeline`` (prefetch ``subject`` to link records without a query
+per event)."""
+
+from datetime import datetime
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from kefu.processes.models import State, Transition
+
+register = template.Library()
+
+# verb -> (Tabler icon, Tabler colour)
+VERB_STYLES = {
+    "customer.created": ("user-plus", "green"),
+    "customer.updated": ("user-edit", "blue"),
+    "contact.registered": ("phone-incoming", "cyan"),
+    "order.registered": ("file-plus", "azure"),
+    "order.updated": ("pencil", "blue"),
+    "order.note": ("note", "yellow"),
+    "order.attachment": ("paperclip", "secondary"),
+    "order.charge": ("currency-yen", "orange"),
+    "order.charge_billed": ("receipt", "green"),
+}
+TRANSITION_STYLES = {
+    "dispatch": ("send", "indigo"),
+    "redispatch": ("send", "indigo"),
+    "accept": ("hand-grab", "purple"),
+    "complete": ("circle-check", "teal"),
+    "send_back": ("arrow-back-up", "orange"),
+    "inform": ("message-reply", "cyan"),
+    "callback": ("phone-outgoing", "green"),
+    "reopen": ("refresh", "red"),
+    "archive": ("archive", "secondary"),
+    "answer": ("message-check", "green"),
+    "cancel": ("x", "red"),
+}
+CHANNEL_ICONS = {
+    "phone": "phone-incoming",
+    "walk_in": "door-enter",
+    "letter": "mail-opened",
+    "fax": "printer",
+    "email": "mail",
+    "web": "world",
+    "chat": "message-circle",
+    "sms": "message",
+    "wechat": "brand-wechat",
+    "qq": "brand-qq",
+}
+# Records the timeline links to: "app_label.model" -> (URL name, attribute shown).
+SUBJECT_LINKS = {"workorders.workorder": ("workorders:detail", "number")}
+
+
+def _style(event):
+    if event.verb.startswith("transition."):
+        return TRANSITION_STYLES.get(event.verb.split(".", 1)[1], ("arrow-right", "primary"))
+    icon, colour = VERB_STYLES.get(event.verb, ("point", "secondary"))
+    if event.verb == "contact.registered":
+        icon = CHANNEL_ICONS.get(event.after.get("channel"), icon)
+    return icon, colour
+
+
+def _field(model, name):
+    try:
+        return model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+
+
+def _label(model, name):
+    field = _field(model, name)
+    if field is None:
+        return name
+    if field.is_relation and field.auto_created:
+        return field.related_model._meta.verbose_name_plural
+    return field.verbose_name
+
+
+class _Values:
+    """Turns stored values into text in the reader's language; process
+    states and actions are few, so they are read once per timeline."""
+
+    def __init__(self):
+        self._labels = None
+
+    def process_label(self, subject, kind, code):
+        if self._labels is None:
+            self._labels = {
+                **{("state", s.definition_id, s.code): s.label for s in State.objects.all()},
+                **{("action", t.definition_id, t.code): t.label for t in Transition.objects.all()},
+            }
+        return self._labels.get((kind, getattr(subject, "process_id", None), code), code)
+
+    def title(self, event, subject):
+        """A transition reads "action: from → to" in the reader's language;
+        other events keep the message written when they happened."""
+        if event.verb.startswith("transition.") and subject is not None:
+            source, target = event.before.get("state"), event.after.get("state")
+            if source and target:
+                action = self.process_label(subject, "action", event.verb.split(".", 1)[1])
+                source = self.process_label(subject, "state", source)
+                target = self.process_label(subject, "state", target)
+                return f"{action}: {source} → {target}"
+        return event.message
+
+    def text(self, model, name, value, subject):
+        if value in (None, "", [], {}):
+            return ""
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value)
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        field = _field(model, name)
+        if name == "state" and isinstance(value, str):
+            return self.process_label(subject, "state", value)
+        if field is not None and getattr(field, "flatchoices", None):
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        return str(value)
+
+
+def describe(event, values):
+    """What the template needs to show one event."""
+    model = event.content_type.model_class()
+    subject = getattr(event, "subject", None)
+    icon, colour = _style(event)
+    changes = []
+    before, after = event.before or {}, event.after or {}
+    for name in [*before, *(k for k in after if k not in before)]:
+        if name == "state" and event.verb.startswith("transition."):
+            continue  # the message already reads "action: from → to"
+        old = values.text(model, name, before.get(name), subject)
+        new = values.text(model, name, after.get(name), subject)
+        if old != new:
+            changes.append({"label": _label(model, name), "before": old, "after": new})
+    link = SUBJECT_LINKS.get(f"{event.content_type.app_label}.{event.content_type.model}")
+    subject_url = subject_text = None
+    if link is not None and subject is not None:
+        subject_url = reverse(link[0], args=[subject.pk])
+        subject_text = getattr(subject, link[1])
+    return {
+        "event": event,
+        "title": values.title(event, subject),
+        "icon": icon,
+        "colour": colour,
+        "changes": changes,
+        "subject_url": subject_url,
+        "subject_text": subject_text,
+    }
+
+
+@register.inclusion_tag("includes/timeline.html")
+def timeline(events):
+    values = _Values()
+    return {"entries": [describe(event, values) for event in events]}

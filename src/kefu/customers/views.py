@@ -1,0 +1,237 @@
+"""Customer files (客户档案): list, page, create, edit, revealing a number."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kefu.contacts.services import visible_contacts
+from kefu.core.decorators import center_staff_required
+from kefu.core.forms import apply_errors
+from kefu.core.paging import paginate
+from kefu.customers import phones, services
+from kefu.customers.forms import (
+    CUSTOMER_FIELDS,
+    AddressFormSet,
+    CustomerForm,
+    CustomerListFilter,
+    PhoneFormSet,
+    ProductFormSet,
+    RemovePhonesForm,
+    check_all,
+    formset_rows,
+    phone_numbers,
+)
+from kefu.customers.models import Customer, Phone
+from kefu.workorders.services import visible_orders
+
+TIMELINE_PAGE = 30
+
+
+def _is_htmx(request):
+    return request.headers.get("HX-Request") == "true"
+
+
+@require_GET
+@center_staff_required
+def customer_list(request):
+    form = CustomerListFilter(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    customers = (
+        services.filter_customers(
+            request.user,
+            query=filters.get("q", ""),
+            segment=filters.get("segment", ""),
+            kind=filters.get("kind", ""),
+            tag=filters.get("tag"),
+        )
+        .select_related("unit")
+        .prefetch_related("phones", "tags")
+    )
+    page = paginate(customers, request.GET.get("page"))
+    context = {"form": form, "page": page}
+    if _is_htmx(request):
+        return render(request, "customers/includes/customer_table.html", context)
+    return render(request, "customers/list.html", context)
+
+
+def _visible_customer(request, pk):
+    customers = services.visible_customers(request.user)
+    return get_object_or_404(customers.select_related("unit", "created_by"), pk=pk)
+
+
+@require_GET
+@center_staff_required
+def customer_detail(request, pk):
+    customer = _visible_customer(request, pk)
+    user = request.user
+    orders = (
+        visible_orders(user)
+        .filter(customer=customer)
+        .select_related("state", "order_type", "department")[:20]
+    )
+    contacts = (
+        visible_contacts(user).filter(customer=customer).select_related("agent", "work_order")[:10]
+    )
+    context = {
+        "customer": customer,
+        "phones": customer.phones.all(),
+        "addresses": customer.addresses.all(),
+        "products": customer.products.all(),
+        "tags": customer.tags.all(),
+        "orders": orders,
+        "contacts": contacts,
+        "timeline": _timeline_page(customer, user, 1),
+    }
+    return render(request, "customers/detail.html", context)
+
+
+def _timeline_page(customer, user, number):
+    events = services.customer_timeline(customer, user).prefetch_related("subject")
+    return paginate(events, number, per_page=TIMELINE_PAGE)
+
+
+@require_GET
+@center_staff_required
+def customer_timeline(request, pk):
+    """The next page of the customer's timeline, appended by htmx."""
+    customer = _visible_customer(request, pk)
+    page = _timeline_page(customer, request.user, request.GET.get("page"))
+    return render(
+        request, "customers/includes/timeline_page.html", {"customer": customer, "timeline": page}
+    )
+
+
+@require_POST
+@center_staff_required
+def reveal_phone(request, pk):
+    phones = Phone.objects.filter(customer__in=services.visible_customers(request.user))
+    phone = get_object_or_404(phones.select_related("customer__unit"), pk=pk)
+    number = services.reveal_phone(
+        phone, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
+    )
+    return render(
+        request, "customers/includes/phone_revealed.html", {"phone": phone, "number": number}
+    )
+
+
+@require_GET
+@center_staff_required
+def duplicate_check(request):
+    """Live hint under a phone field: files that already have this number."""
+    numbers = [v for k, v in request.GET.items() if k.endswith("number")]
+    exclude = None
+    if request.GET.get("exclude", "").isdigit():
+        exclude = Customer(pk=int(request.GET["exclude"]))
+    duplicates = services.find_duplicates(request.user, numbers, exclude=exclude)[:5]
+    return render(request, "customers/includes/duplicates.html", {"duplicates": duplicates})
+
+
+def _customer_fields(form):
+    return {name: form.cleaned_data[name] for name in CUSTOMER_FIELDS}
+
+
+def _prefill(params):
+    """Name and number for a new file, from ``name``/``phone`` or from the
+    search (``q``) that found nobody."""
+    name, phone, query = (
+        params.get("name", ""),
+        params.get("phone", ""),
+        params.get("q", "").strip(),
+    )
+    if query and phones.try_normalize(query):
+        phone = phone or query
+    elif query:
+        name = name or query
+    return name, phone
+
+
+@center_staff_required
+def customer_create(request):
+    user = request.user
+    data = request.POST if request.method == "POST" else None
+    name, phone = _prefill(request.GET)
+    form = CustomerForm(data, user=user, initial={"name": name})
+    phone_set = PhoneFormSet(data, prefix="phones", initial=[{"number": phone}])
+    addresses = AddressFormSet(data, instance=Customer(), prefix="addresses")
+    products = ProductFormSet(data, instance=Customer(), prefix="products")
+    duplicates = []
+    if data is not None and check_all(form, phone_set, addresses, products):
+        numbers = phone_numbers(phone_set)
+        duplicates = list(services.find_duplicates(user, numbers))
+        if not duplicates or data.get("save_anyway"):
+            fields = _customer_fields(form)
+            try:
+                customer = services.create_customer(
+                    user=user,
+                    unit=form.cleaned_data["unit"],
+                    phone_numbers=numbers,
+                    addresses=formset_rows(addresses),
+                    products=formset_rows(products),
+                    **fields,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Customer file of %(name)s created.") % {"name": customer.name}
+                )
+                return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/form.html",
+        {
+            "form": form,
+            "phone_set": phone_set,
+            "addresses": addresses,
+            "products": products,
+            "duplicates": duplicates,
+        },
+    )
+
+
+@center_staff_required
+def customer_edit(request, pk):
+    user = request.user
+    customer = _visible_customer(request, pk)
+    data = request.POST if request.method == "POST" else None
+    form = CustomerForm(data, user=user, instance=customer)
+    existing = list(customer.phones.all())
+    remove_form = RemovePhonesForm(data, customer=customer, prefix="old")
+    phone_set = PhoneFormSet(data, prefix="phones")
+    addresses = AddressFormSet(data, instance=customer, prefix="addresses")
+    products = ProductFormSet(data, instance=customer, prefix="products")
+    duplicates = []
+    if data is not None and check_all(form, remove_form, phone_set, addresses, products):
+        new_numbers = phone_numbers(phone_set)
+        duplicates = list(services.find_duplicates(user, new_numbers, exclude=customer))
+        if not duplicates or data.get("save_anyway"):
+            numbers = phone_numbers(phone_set, existing, remove_form.cleaned_data["remove"])
+            try:
+                services.update_customer(
+                    customer,
+                    user=user,
+                    phone_numbers=numbers,
+                    addresses=formset_rows(addresses),
+                    products=formset_rows(products),
+                    **_customer_fields(form),
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Customer file saved."))
+                return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/form.html",
+        {
+            "customer": customer,
+            "form": form,
+            "remove_form": remove_form,
+            "phone_set": phone_set,
+            "addresses": addresses,
+            "products": products,
+            "duplicates": duplicates,
+        },
+    )
