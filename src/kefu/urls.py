@@ -11,4 +11,5 @@ urlpatterns = [
     path("customers/", include("kefu.customers.urls")),
     path("contacts/", include("kefu.contacts.urls")),
     path("orders/", include("kefu.workorders.urls")),
+    path("sla/", include("kefu.sla.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -9,15 +9,17 @@ from django.db.models import Q
 from kefu.core import scoping
 
 
-def visibility_q(user) -> Q:
+def visibility_q(user, prefix="") -> Q:
+    """The orders ``user`` may see; ``prefix`` ("work_order__") filters rows
+    that belong to an order."""
     if user.is_superuser:
         return Q()
     if user.is_handler:
         if user.department_id is None:
             return Q(pk__in=[])
-        return Q(department_id=user.department_id)
+        return Q(**{f"{prefix}department_id": user.department_id})
     ids = scoping.visible_unit_ids(user)
-    return Q(unit_id__in=ids)
+    return Q(**{f"{prefix}unit_id__in": ids})
 
 
 def can_see(user, order) -> bool:

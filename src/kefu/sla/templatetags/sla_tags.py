@@ -1,0 +1,42 @@
+"""Remaining time of SLA clocks, colour-coded: green on time, orange once
+the early warning has been reached, red when breached."""
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def humanize_duration(delta):
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("%(d)dd %(h)dh") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)dh %(m)dm") % {"h": hours, "m": minutes}
+    return _("%(m)dm") % {"m": minutes}
+
+
+@register.simple_tag
+def sla_remaining(clock, now=None):
+    now = now or timezone.now()
+    if clock.stopped_at is not None:
+        if clock.breached_at:
+            return format_html('<span class="badge bg-red-lt">{}</span>', _("Breached"))
+        return format_html('<span class="badge bg-green-lt">{}</span>', _("Met"))
+    if clock.due_at is None:
+        return format_html('<span class="badge bg-secondary-lt">{}</span>', _("Paused"))
+    left = clock.due_at - now
+    if left.total_seconds() <= 0:
+        text = _("%(time)s overdue") % {"time": humanize_duration(left)}
+        return format_html(
+            '<span class="badge bg-red text-white"><i class="ti ti-alarm me-1"></i>{}</span>', text
+        )
+    colour = "orange" if (clock.warn_at and clock.warn_at <= now) or clock.warned_at else "green"
+    text = _("%(time)s left") % {"time": humanize_duration(left)}
+    return format_html(
+        '<span class="badge bg-{}-lt"><i class="ti ti-clock me-1"></i>{}</span>', colour, text
+    )
