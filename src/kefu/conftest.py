@@ -10,6 +10,12 @@ from kefu.factories import CustomerFactory, DepartmentFactory, PhoneFactory, Use
 from kefu.workorders.models import WorkOrderType
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Django's production hasher takes most of a test's time when it creates users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def org(db):
     hq = OrgUnit.objects.create(name="集团总部", code="hq", kind=OrgUnit.Kind.HEADQUARTERS)
