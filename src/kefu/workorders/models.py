@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.choices import Channel, Satisfaction
 from kefu.core.models import Department, OrgUnit
+from kefu.customers import phones
 from kefu.processes.models import LabelledMixin, ProcessDefinition, State
 from kefu.workorders.effects import PROCESS_EFFECTS
 from kefu.workorders.permissions import can_act_on
@@ -142,6 +143,10 @@ class WorkOrder(models.Model):
         return self.closed_at is not None
 
     @property
+    def contact_phone_display(self):
+        return phones.display(self.contact_phone) if self.contact_phone else ""
+
+    @property
     def is_overdue(self):
         return bool(
             self.due_at and self.resolved_at is None and self.closed_at is None
@@ -179,6 +184,9 @@ class Note(models.Model):
         verbose_name = _("internal note")
         verbose_name_plural = _("internal notes")
 
+    def __str__(self):
+        return self.body[:50]
+
 
 def attachment_path(instance, filename):
     return f"attachments/{timezone.now():%Y/%m}/{instance.work_order_id}/{filename}"
@@ -196,6 +204,9 @@ class Attachment(models.Model):
         ordering = ["uploaded_at"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name
 
 
 class Charge(models.Model):
@@ -221,3 +232,6 @@ class Charge(models.Model):
         ordering = ["created_at"]
         verbose_name = _("charge")
         verbose_name_plural = _("charges")
+
+    def __str__(self):
+        return f"{self.item} ¥{self.amount}"

@@ -12,9 +12,13 @@ from kefu.processes.engine import FieldSpec
 
 
 def departments_for(order):
-    """Departments an order of ``order.unit`` may go to: those of the unit,
-    of its ancestors (group-wide departments, factories) and of its children."""
-    path = order.unit.path
+    return departments_for_unit(order.unit)
+
+
+def departments_for_unit(unit):
+    """Departments an order of ``unit`` may go to: those of the unit, of its
+    ancestors (group-wide departments, factories) and of its children."""
+    path = unit.path
     prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0]
     return Department.objects.filter(is_active=True).filter(
         Q(unit__path__in=prefixes) | Q(unit__path__startswith=path)

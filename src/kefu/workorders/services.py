@@ -1,26 +1,137 @@
 """Work-order rules: registering (alone or with its contact in one step),
-editing, notes, attachments, charges. Moving an order through its process is
+editing, notes, attachments, charges, and the queues people work from
+(department inbox, charges to bill). Moving an order through its process is
 ``kefu.processes.engine.take_transition``."""
+
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.contacts.models import Contact
 from kefu.contacts.services import register_contact
 from kefu.core import scoping, timeline
+from kefu.core.models import Department
 from kefu.core.numbering import next_number
 from kefu.customers import phones
 from kefu.processes.models import ProcessDefinition
 from kefu.workorders.models import Attachment, Charge, Note, WorkOrder
 from kefu.workorders.permissions import can_see, visibility_q
+from kefu.workorders.process_fields import departments_for_unit
 
 NUMBER_PREFIX = "GD"
+# How long a returned order stays in the department inbox's "recently returned" tab.
+RECENTLY_RETURNED_DAYS = 7
 
 
 def visible_orders(user):
     return WorkOrder.objects.filter(visibility_q(user))
+
+
+def overdue_q(now=None) -> Q:
+    """Orders past their deadline that are neither resolved nor closed (the
+    query form of ``WorkOrder.is_overdue``)."""
+    return Q(due_at__lt=now or timezone.now(), resolved_at__isnull=True, closed_at__isnull=True)
+
+
+def keyword_q(text) -> Q:
+    """A search box over work orders: the number, the title or the customer's name."""
+    text = (text or "").strip()
+    if not text:
+        return Q()
+    return (
+        Q(number__icontains=text) | Q(title__icontains=text) | Q(customer__name__icontains=text)
+    )
+
+
+def filter_orders(
+    queryset, *, user, q="", state="", order_type=None, priority="", department=None,
+    channel="", date_from=None, date_to=None, overdue=False, mine=False, now=None,
+):
+    """Narrow ``queryset`` by the order list's filters; empty values don't filter.
+    ``state`` is a state code, so it matches every process version."""
+    queryset = queryset.filter(keyword_q(q))
+    exact = {
+        "state__code": state, "order_type": order_type, "priority": priority,
+        "department": department, "channel": channel,
+    }
+    queryset = queryset.filter(**{k: v for k, v in exact.items() if v not in (None, "")})
+    if date_from:
+        queryset = queryset.filter(created_at__gte=start_of_day(date_from))
+    if date_to:
+        queryset = queryset.filter(created_at__lt=start_of_day(date_to + timedelta(days=1)))
+    if overdue:
+        queryset = queryset.filter(overdue_q(now))
+    if mine:
+        queryset = queryset.filter(Q(created_by=user) | Q(assignee=user))
+    return queryset
+
+
+def default_unit(user, customer=None):
+    """The unit a new contact and order belong to: the customer's, so that the
+    departments of the customer's own project are reachable, else the agent's."""
+    if customer is not None:
+        return customer.unit
+    return user.unit
+
+
+def can_edit(user, order) -> bool:
+    """Center staff correct the details of the open orders they can see."""
+    return user.is_center_staff and not order.is_closed and can_see(user, order)
+
+
+def start_of_day(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def start_of_today(now=None):
+    return start_of_day(timezone.localdate(now))
+
+
+def agent_day_counts(user, now=None) -> dict:
+    """The agent's own work today and the overdue orders in their scope."""
+    since = start_of_today(now)
+    return {
+        "contacts": Contact.objects.filter(agent=user, occurred_at__gte=since).count(),
+        "orders": WorkOrder.objects.filter(created_by=user, created_at__gte=since).count(),
+        "overdue": visible_orders(user).filter(overdue_q(now)).count(),
+    }
+
+
+def inbox_departments(user):
+    """The departments whose inbox ``user`` may open: a handler only their own,
+    a supervisor every department their unit's orders can be dispatched to."""
+    if user.is_superuser:
+        return Department.objects.filter(is_active=True).select_related("unit")
+    if user.is_handler:
+        return Department.objects.filter(pk=user.department_id)
+    if user.is_supervising and user.unit_id is not None:
+        return departments_for_unit(user.unit)
+    return Department.objects.none()
+
+
+def _inbox_orders(user, department=None):
+    departments = inbox_departments(user)
+    if department is not None:
+        departments = departments.filter(pk=department.pk)
+    return visible_orders(user).filter(department__in=departments)
+
+
+def department_queue(user, department=None):
+    """Dispatched orders still waiting for their department's result, the
+    earliest deadline (so the overdue ones) first."""
+    return _inbox_orders(user, department).filter(
+        resolved_at__isnull=True, closed_at__isnull=True
+    ).order_by(F("due_at").asc(nulls_last=True), "created_at")
+
+
+def recently_returned(user, department=None, now=None):
+    since = (now or timezone.now()) - timedelta(days=RECENTLY_RETURNED_DAYS)
+    return _inbox_orders(user, department).filter(resolved_at__gte=since).order_by("-resolved_at")
 
 
 def active_process(order_type):
@@ -108,10 +219,10 @@ EDITABLE_FIELDS = ("title", "description", "category", "priority", "location", "
 
 @transaction.atomic
 def update_order(order, *, user, **changes) -> WorkOrder:
-    if not user.is_center_staff or not can_see(user, order):
-        raise PermissionDenied(_("You cannot edit this work order."))
     if order.is_closed:
         raise ValidationError(_("A closed work order cannot be edited."))
+    if not can_edit(user, order):
+        raise PermissionDenied(_("You cannot edit this work order."))
     order = WorkOrder.objects.select_for_update().get(pk=order.pk)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -199,13 +310,48 @@ def add_charge(order, *, user, item, amount) -> Charge:
     return charge
 
 
+def is_finance(user) -> bool:
+    department = user.department
+    return department is not None and department.function == Department.Function.FINANCE
+
+
+def _billing_q(user) -> Q | None:
+    """The charges ``user`` may bill: finance those of orders registered in
+    its department's unit and below, supervisors those of their own scope."""
+    if user.is_superuser:
+        return Q()
+    if is_finance(user):
+        return Q(work_order__unit__path__startswith=user.department.unit.path)
+    if user.is_supervising:
+        return scoping.unit_q(user, "work_order__unit")
+    return None
+
+
+def bills_charges(user) -> bool:
+    return _billing_q(user) is not None
+
+
+def can_bill(user, charge) -> bool:
+    q = _billing_q(user)
+    return q is not None and Charge.objects.filter(q, pk=charge.pk).exists()
+
+
+def charges_to_bill(user):
+    q = _billing_q(user)
+    if q is None:
+        return Charge.objects.none()
+    return (
+        Charge.objects.filter(q, status=Charge.Status.PENDING)
+        .select_related("work_order", "work_order__customer", "created_by")
+        .order_by("created_at")
+    )
+
+
 @transaction.atomic
 def bill_charge(charge, *, user) -> Charge:
     """Finance confirms the fee is entered in the accounts (入帐)."""
     charge = Charge.objects.select_for_update().select_related("work_order").get(pk=charge.pk)
-    department = user.department
-    is_finance = department is not None and department.function == department.Function.FINANCE
-    if not (user.is_supervising or is_finance):
+    if not can_bill(user, charge):
         raise PermissionDenied(_("Only finance or a supervisor can bill a charge."))
     if charge.status != Charge.Status.PENDING:
         raise ValidationError(_("This charge is already %(status)s.") % {"status": charge.get_status_display()})

@@ -6,6 +6,22 @@ app_name = "workorders"
 urlpatterns = [
     path("", views.order_list, name="list"),
     path("workbench/", views.workbench, name="workbench"),
+    path("workbench/search/", views.workbench_search, name="workbench_search"),
+    path("workbench/customer/", views.workbench_customer, name="workbench_customer"),
+    path("workbench/intake/", views.workbench_intake, name="workbench_intake"),
+    path("categories/", views.category_options, name="category_options"),
     path("inbox/", views.inbox, name="inbox"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/print/", views.print_order, name="print"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/actions/<slug:code>/", views.transition, name="transition"),
+    path("<int:pk>/notes/", views.add_note, name="add_note"),
+    path("<int:pk>/attachments/", views.add_attachment, name="add_attachment"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.download_attachment,
+        name="download_attachment",
+    ),
+    path("<int:pk>/charges/", views.add_charge, name="add_charge"),
+    path("charges/<int:charge_pk>/bill/", views.bill_charge, name="bill_charge"),
 ]
