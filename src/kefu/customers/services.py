@@ -5,7 +5,7 @@ detection, revealing a masked number."""
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext as _
 
 from kefu.contacts.models import Contact
@@ -13,7 +13,7 @@ from kefu.contacts.services import visible_contacts
 from kefu.core import scoping, timeline
 from kefu.core.models import AccessLog
 from kefu.customers import phones
-from kefu.customers.models import Address, Customer, Phone, Product
+from kefu.customers.models import Address, Customer, Phone, Product, Segment
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.services import visible_orders
 
@@ -201,10 +201,12 @@ def lookup_by_phone(raw: str, user=None):
     e164 = phones.try_normalize(raw)
     if e164 is None:
         return Customer.objects.none()
+    # One row per customer: a customer holds a number at most once.
     qs = Customer.objects.filter(phones__number=e164)
     if user is not None:
         qs = scoping.scope_by_unit(qs, user)
-    return qs.distinct().order_by("-segment", "-created_at")
+    key_first = Case(When(segment=Segment.KEY, then=Value(0)), default=Value(1))
+    return qs.order_by(key_first, "-created_at")
 
 
 def search(user, query: str):
@@ -221,7 +223,9 @@ def search(user, query: str):
     )
     if e164:
         cond |= Q(pk__in=Phone.objects.filter(number=e164).values("customer_id"))
-    elif query.isdigit() and len(query) >= 4:
+    # Up to eight digits may be the end of a number, or a landline's local
+    # number typed without its area code.
+    if query.isdigit() and 4 <= len(query) <= 8:
         cond |= Q(pk__in=Phone.objects.filter(number__endswith=query).values("customer_id"))
     return qs.filter(cond)
 
