@@ -162,6 +162,15 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the drf-spectacular-sidecar package: users are offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several models have a "kind"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgUnitKindEnum": "kefu.core.models.OrgUnit.Kind",
+        "DepartmentKindEnum": "kefu.core.models.Department.Kind",
+        "CustomerKindEnum": "kefu.customers.models.Customer.Kind",
+        "PhoneKindEnum": "kefu.customers.models.Phone.Kind",
+        "StateKindEnum": "kefu.processes.models.State.Kind",
+        "PriorityEnum": "kefu.workorders.models.Priority",
+    },
 }
 
 REDIS_URL = os.environ.get("REDIS_URL")

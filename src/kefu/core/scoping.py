@@ -3,7 +3,7 @@ children. Every list, detail view and API endpoint narrows its queryset here."""
 
 from django.db.models import Q
 
-from kefu.core.models import OrgUnit
+from kefu.core.models import Department, OrgUnit
 
 
 def visible_unit_ids(user) -> list[int] | None:
@@ -12,7 +12,9 @@ def visible_unit_ids(user) -> list[int] | None:
         return None
     if user.unit_id is None:
         return []
-    return list(OrgUnit.objects.filter(path__startswith=user.unit.path).values_list("id", flat=True))
+    return list(
+        OrgUnit.objects.filter(path__startswith=user.unit.path).values_list("id", flat=True)
+    )
 
 
 def scope_by_unit(queryset, user, field="unit"):
@@ -33,3 +35,18 @@ def can_see_unit(user, unit) -> bool:
     if user.is_superuser:
         return True
     return user.unit_id is not None and unit is not None and unit.path.startswith(user.unit.path)
+
+
+def visible_departments(user):
+    """Departments ``user`` may see: those of their units and of the units
+    above them (group-wide departments such as finance, outside factories),
+    plus their own department."""
+    queryset = Department.objects.select_related("unit")
+    if user.is_superuser:
+        return queryset
+    cond = Q(pk=user.department_id) if user.department_id else Q(pk__in=[])
+    if user.unit_id is not None:
+        path = user.unit.path
+        ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0]
+        cond |= Q(unit__path__in=ancestors) | Q(unit__path__startswith=path)
+    return queryset.filter(cond)

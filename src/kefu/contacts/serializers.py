@@ -1,0 +1,68 @@
+"""API representations of contact records (来电/接待记录)."""
+
+from rest_framework import serializers
+
+from kefu.contacts.models import Contact
+from kefu.core.serializers import (
+    ScopedPrimaryKeyRelatedField,
+    UnitBriefSerializer,
+    UnitField,
+    UserBriefSerializer,
+)
+from kefu.customers.models import Customer
+from kefu.customers.serializers import CustomerBriefSerializer, MaskedPhoneField
+from kefu.customers.services import visible_customers
+from kefu.workorders.models import WorkOrder
+
+
+class WorkOrderRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkOrder
+        fields = ["id", "number"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    unit = UnitBriefSerializer(read_only=True)
+    channel_display = serializers.CharField(source="get_channel_display", read_only=True)
+    direction_display = serializers.CharField(source="get_direction_display", read_only=True)
+    customer = CustomerBriefSerializer(read_only=True)
+    caller = MaskedPhoneField()
+    agent = UserBriefSerializer(read_only=True)
+    work_order = WorkOrderRefSerializer(read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "unit",
+            "channel",
+            "channel_display",
+            "direction",
+            "direction_display",
+            "customer",
+            "caller",
+            "region",
+            "occurred_at",
+            "agent",
+            "content",
+            "work_order",
+        ]
+
+
+class ContactFieldsSerializer(serializers.ModelSerializer):
+    """The fields of a contact besides unit, channel and customer (also used
+    inline when a work order is registered together with its contact)."""
+
+    class Meta:
+        model = Contact
+        fields = ["direction", "caller", "region", "occurred_at", "content"]
+
+
+class ContactWriteSerializer(ContactFieldsSerializer):
+    unit = UnitField(help_text="Unit the contact belongs to; default: the user's unit.")
+    customer = ScopedPrimaryKeyRelatedField(
+        visible_customers, queryset=Customer.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta(ContactFieldsSerializer.Meta):
+        fields = ["unit", "channel", "customer", *ContactFieldsSerializer.Meta.fields]

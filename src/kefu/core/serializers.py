@@ -1,0 +1,260 @@
+"""API representations shared by every app: units, departments, users,
+timeline events, fields scoped to what the requesting user may see, and the
+description of a Django form (the fields a process action asks for)."""
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kefu.core import scoping
+from kefu.core.models import Department, OrgUnit, TimelineEvent, User
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference by id that only finds the objects ``scope(user)`` returns
+    for the requesting user: an id outside the user's scope reads as unknown,
+    so the error does not reveal that the object exists."""
+
+    def __init__(self, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.scope(self.context["request"].user)
+
+
+def visible_units(user):
+    return scoping.scope_by_unit(OrgUnit.objects.all(), user, field="id")
+
+
+class UnitField(ScopedPrimaryKeyRelatedField):
+    """The unit a new record belongs to (default: the user's own unit)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(visible_units, queryset=OrgUnit.objects.all(), **kwargs)
+
+
+def unit_for(user, validated_data, default=None):
+    """The unit a record is created in: the one asked for, else ``default``,
+    else the user's own."""
+    unit = validated_data.pop("unit", None) or default or user.unit
+    if unit is None:
+        raise serializers.ValidationError(
+            {"unit": [serializers.Field.default_error_messages["required"]]}
+        )
+    return unit
+
+
+class UnitBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "code", "name"]
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = OrgUnit
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "kind_display",
+            "parent",
+            "path",
+            "depth",
+            "is_active",
+        ]
+
+
+class DepartmentBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    unit = UnitBriefSerializer(read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    function_display = serializers.CharField(source="get_function_display", read_only=True)
+
+    class Meta:
+        model = Department
+        fields = [
+            "id",
+            "code",
+            "name",
+            "unit",
+            "kind",
+            "kind_display",
+            "function",
+            "function_display",
+            "deadline_hours",
+            "phone",
+            "is_active",
+        ]
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "agent_no"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    unit = UnitBriefSerializer(read_only=True)
+    department = DepartmentBriefSerializer(read_only=True)
+    is_center_staff = serializers.BooleanField(read_only=True)
+    is_supervising = serializers.BooleanField(read_only=True)
+    is_handler = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "name",
+            "agent_no",
+            "email",
+            "phone",
+            "role",
+            "role_display",
+            "unit",
+            "department",
+            "is_center_staff",
+            "is_supervising",
+            "is_handler",
+            "is_superuser",
+        ]
+
+
+class TimelineEventSerializer(serializers.ModelSerializer):
+    actor = UserBriefSerializer(read_only=True)
+    subject_type = serializers.SerializerMethodField()
+    subject_id = serializers.IntegerField(source="object_id", read_only=True)
+
+    class Meta:
+        model = TimelineEvent
+        fields = [
+            "id",
+            "at",
+            "verb",
+            "message",
+            "actor",
+            "subject_type",
+            "subject_id",
+            "before",
+            "after",
+        ]
+
+    def get_subject_type(self, event) -> str:
+        # get_for_id is served from ContentType's cache: no query per row.
+        return ContentType.objects.get_for_id(event.content_type_id).model
+
+
+class FormFieldSerializer(serializers.Serializer):
+    """One field of a form, described for API clients that build the form."""
+
+    name = serializers.CharField()
+    label = serializers.CharField()
+    required = serializers.BooleanField()
+    type = serializers.ChoiceField(
+        choices=["string", "text", "integer", "decimal", "boolean", "date", "datetime", "choice"]
+    )
+    choices = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"value": {}, "label": {"type": "string"}},
+                "required": ["value", "label"],
+            },
+        }
+    )
+    def get_choices(self, field):
+        return field["choices"]
+
+
+def _field_type(field):
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        return "choice"
+    if isinstance(field, forms.DateTimeField):
+        return "datetime"
+    if isinstance(field, forms.DateField):
+        return "date"
+    if isinstance(field, forms.BooleanField):
+        return "boolean"
+    if isinstance(field, forms.DecimalField | forms.FloatField):
+        return "decimal"
+    if isinstance(field, forms.IntegerField):
+        return "integer"
+    if isinstance(field.widget, forms.Textarea):
+        return "text"
+    return "string"
+
+
+def describe_form(form) -> list[dict]:
+    """The fields of ``form`` as plain data: name, label, required, type and,
+    for choice fields, the choices (value and label; "no choice" left out)."""
+    described = []
+    for name, field in form.fields.items():
+        choices = []
+        if _field_type(field) == "choice":
+            for value, label in field.choices:
+                value = getattr(value, "value", value)
+                if value not in ("", None):
+                    choices.append({"value": value, "label": str(label)})
+        described.append(
+            {
+                "name": name,
+                "label": str(field.label or name),
+                "required": field.required,
+                "type": _field_type(field),
+                "choices": choices,
+            }
+        )
+    return described
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class FormDataField(serializers.Field):
+    """A JSON object of form values: strings, numbers, booleans or null.
+
+    A process action reads its values through a Django form, which expects
+    text as browsers send it, so values are passed on as text."""
+
+    default_error_messages = {
+        "not_a_dict": serializers.DictField.default_error_messages["not_a_dict"],
+        "invalid": serializers.CharField.default_error_messages["invalid"],
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("not_a_dict", input_type=type(data).__name__)
+        values, errors = {}, {}
+        for key, value in data.items():
+            if value is None:
+                values[key] = ""
+            elif isinstance(value, bool):
+                values[key] = "true" if value else "false"
+            elif isinstance(value, str | int | float):
+                values[key] = str(value)
+            else:
+                errors[key] = [self.error_messages["invalid"]]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
+
+    def to_representation(self, value):
+        return value
