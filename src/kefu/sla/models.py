@@ -48,7 +48,7 @@ class SlaPolicy(models.Model):
         help_text=_("Off: the clock runs around the clock, holidays included."),
     )
     warn_percent = models.PositiveSmallIntegerField(
-        _("warn at % of the target"),
+        _("warning threshold (percent of the target)"),
         default=80,
         help_text=_("Early warning (预警) when this share of the time is used."),
     )
