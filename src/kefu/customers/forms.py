@@ -115,7 +115,7 @@ ProductFormSet = forms.inlineformset_factory(
 )
 
 
-def formset_rows(formset):
+def formset_rows(formset, fields):
     """The rows of an address/product formset as the services take them:
     existing rows with their ``id``, new rows only when something was typed,
     deleted rows left out."""
@@ -125,7 +125,7 @@ def formset_rows(formset):
             continue
         if form.instance.pk is None and not form.has_changed():
             continue
-        row = {name: form.cleaned_data.get(name) for name in form._meta.fields}
+        row = {name: form.cleaned_data.get(name) for name in fields}
         if form.instance.pk is not None:
             row["id"] = form.instance.pk
         rows.append(row)

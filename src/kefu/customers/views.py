@@ -167,8 +167,8 @@ def customer_create(request):
                     user=user,
                     unit=form.cleaned_data["unit"],
                     phone_numbers=numbers,
-                    addresses=formset_rows(addresses),
-                    products=formset_rows(products),
+                    addresses=formset_rows(addresses, services.ADDRESS_FIELDS),
+                    products=formset_rows(products, services.PRODUCT_FIELDS),
                     **fields,
                 )
             except ValidationError as exc:
@@ -213,8 +213,8 @@ def customer_edit(request, pk):
                     customer,
                     user=user,
                     phone_numbers=numbers,
-                    addresses=formset_rows(addresses),
-                    products=formset_rows(products),
+                    addresses=formset_rows(addresses, services.ADDRESS_FIELDS),
+                    products=formset_rows(products, services.PRODUCT_FIELDS),
                     **_customer_fields(form),
                 )
             except ValidationError as exc:
