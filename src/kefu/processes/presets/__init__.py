@@ -14,17 +14,29 @@ PRESET_DIR = Path(__file__).resolve().parent
 
 
 def validate_spec(spec: dict) -> None:
-    """Refuse a definition that could strand a record: unknown states,
-    no single start, no end, unreachable states, dead ends."""
+    """Refuse a definition that could strand a record: unknown states or
+    roles, no single start, no end, unreachable states, states from which no
+    way leads to an end."""
+    from kefu.core.roles import Role
+    from kefu.processes.models import State
+
     errors = []
     for key in ("code", "name", "states", "transitions"):
         if not spec.get(key):
             errors.append(_("The definition needs “%(key)s”.") % {"key": key})
     if errors:
         raise ValidationError(errors)
+    for item in [*spec["states"], *spec["transitions"]]:
+        if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
+            raise ValidationError(_("Every state and transition needs a code and a name."))
     codes = [s["code"] for s in spec["states"]]
     if len(codes) != len(set(codes)):
         errors.append(_("State codes must be unique."))
+    for s in spec["states"]:
+        if s.get("kind", State.Kind.ACTIVE) not in State.Kind.values:
+            errors.append(
+                _("State “%(s)s” has an unknown kind “%(k)s”.") % {"s": s["code"], "k": s["kind"]}
+            )
     starts = [s["code"] for s in spec["states"] if s.get("kind") == "start"]
     ends = {s["code"] for s in spec["states"] if s.get("kind") == "end"}
     if len(starts) != 1:
@@ -32,7 +44,7 @@ def validate_spec(spec: dict) -> None:
     if not ends:
         errors.append(_("A process needs at least one end state."))
     edges = {c: set() for c in codes}
-    t_codes = [t.get("code") for t in spec["transitions"]]
+    t_codes = [t["code"] for t in spec["transitions"]]
     if len(t_codes) != len(set(t_codes)):
         errors.append(_("Transition codes must be unique."))
     for t in spec["transitions"]:
@@ -40,30 +52,49 @@ def validate_spec(spec: dict) -> None:
             if ref not in edges:
                 errors.append(
                     _("Transition “%(t)s” refers to an unknown state “%(s)s”.")
-                    % {"t": t.get("code"), "s": ref}
+                    % {"t": t["code"], "s": ref}
                 )
         if not t.get("from"):
-            errors.append(_("Transition “%(t)s” has no source state.") % {"t": t.get("code")})
+            errors.append(_("Transition “%(t)s” has no source state.") % {"t": t["code"]})
         if not t.get("roles"):
-            errors.append(_("Transition “%(t)s” allows no role.") % {"t": t.get("code")})
+            errors.append(_("Transition “%(t)s” allows no role.") % {"t": t["code"]})
+        for role in t.get("roles") or []:
+            if role not in Role.values:
+                errors.append(
+                    _("Transition “%(t)s” names an unknown role “%(r)s”.")
+                    % {"t": t["code"], "r": role}
+                )
     if errors:
         raise ValidationError(errors)
+    backwards = {c: set() for c in codes}
     for t in spec["transitions"]:
         for src in t["from"]:
             edges[src].add(t["to"])
-    seen, queue = {starts[0]}, deque([starts[0]])
+            backwards[t["to"]].add(src)
+    reachable = _closure({starts[0]}, edges)
+    # A state can finish when some way leads from it to an end state; a
+    # record in any other state (a dead end, or a loop with no exit) is stuck.
+    can_finish = _closure(ends, backwards)
+    for code in codes:
+        if code not in reachable:
+            errors.append(_("State “%(s)s” cannot be reached from the start.") % {"s": code})
+        elif code not in ends and not edges[code]:
+            errors.append(_("State “%(s)s” is not an end state but has no way out.") % {"s": code})
+        elif code not in can_finish:
+            errors.append(_("No way leads from state “%(s)s” to an end state.") % {"s": code})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _closure(start, edges):
+    """The states reachable from ``start`` along ``edges``, ``start`` included."""
+    seen, queue = set(start), deque(start)
     while queue:
         for nxt in edges[queue.popleft()]:
             if nxt not in seen:
                 seen.add(nxt)
                 queue.append(nxt)
-    for code in codes:
-        if code not in seen:
-            errors.append(_("State “%(s)s” cannot be reached from the start.") % {"s": code})
-        elif code not in ends and not edges[code]:
-            errors.append(_("State “%(s)s” is not an end state but has no way out.") % {"s": code})
-    if errors:
-        raise ValidationError(errors)
+    return seen
 
 
 @transaction.atomic
