@@ -50,8 +50,10 @@ class ContactFilter(StyledFormMixin, forms.Form):
         return data
 
     def apply(self, contacts):
-        """Narrow ``contacts`` (already scoped to the user) by the valid filters."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """Narrow ``contacts`` (already scoped to the user) by the filters;
+        an invalid one is reported on the form and left out, the others apply."""
+        self.is_valid()
+        data = self.cleaned_data
         if data.get("q"):
             contacts = contacts.filter(
                 Q(content__icontains=data["q"]) | Q(caller__icontains=data["q"])

@@ -19,7 +19,7 @@ def contact_list(request):
         "customer", "agent", "work_order", "unit"
     )
     customer = None
-    if form.is_valid() and form.cleaned_data.get("customer"):
+    if form.cleaned_data.get("customer"):
         customer = visible_customers(user).filter(pk=form.cleaned_data["customer"]).first()
     context = {
         "form": form,

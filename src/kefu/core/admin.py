@@ -56,7 +56,16 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "unit", "kind", "function", "deadline_hours", "phone", "is_active")
+    list_display = (
+        "name",
+        "code",
+        "unit",
+        "kind",
+        "function",
+        "deadline_hours",
+        "phone",
+        "is_active",
+    )
     list_filter = ("kind", "function", "is_active", "unit")
     search_fields = ("name", "code", "unit__name")
     autocomplete_fields = ("unit",)
@@ -66,7 +75,14 @@ class DepartmentAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = (
-        "username", "display_name", "agent_no", "role", "unit", "department", "is_staff", "is_active",
+        "username",
+        "display_name",
+        "agent_no",
+        "role",
+        "unit",
+        "department",
+        "is_staff",
+        "is_active",
     )
     list_filter = ("role", "is_staff", "is_active", "unit")
     search_fields = ("username", "first_name", "last_name", "agent_no", "email")
@@ -78,7 +94,13 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets[2:],
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2"),
+            },
+        ),
         (_("Service center"), {"fields": ("first_name", "role", "agent_no", "unit", "department")}),
     )
 

@@ -66,8 +66,16 @@ class CustomerAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     date_hierarchy = "created_at"
     fields = (
-        "name", "kind", "segment", "unit", "contact_person", "email", "tags", "notes",
-        "created_at", "created_by",
+        "name",
+        "kind",
+        "segment",
+        "unit",
+        "contact_person",
+        "email",
+        "tags",
+        "notes",
+        "created_at",
+        "created_by",
     )
     inlines = (PhoneInline, AddressInline, ProductInline, AccessLogInline)
 

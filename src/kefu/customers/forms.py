@@ -42,6 +42,7 @@ class CustomerForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = CUSTOMER_FIELDS
+        labels = {"name": _("Customer name")}
         widgets = {
             "tags": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 3}),

@@ -69,8 +69,12 @@ def create_customer(
         if now:
             after[key] = now
     timeline.record(
-        customer, "customer.created", actor=user, customer=customer,
-        message=_("Customer file created"), after=after,
+        customer,
+        "customer.created",
+        actor=user,
+        customer=customer,
+        message=_("Customer file created"),
+        after=after,
     )
     return customer
 
@@ -105,7 +109,8 @@ def update_customer(
             customer.phones.exclude(number__in=numbers).delete()
             for i, number in enumerate(numbers):
                 Phone.objects.update_or_create(
-                    customer=customer, number=number,
+                    customer=customer,
+                    number=number,
                     defaults={"kind": phones.kind_of(number), "is_primary": i == 0},
                 )
             before["phones"] = [phones.mask(n) for n in old]
@@ -116,9 +121,13 @@ def update_customer(
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:
         timeline.record(
-            customer, "customer.updated", actor=user, customer=customer,
+            customer,
+            "customer.updated",
+            actor=user,
+            customer=customer,
             message=_("Customer file changed"),
-            before={k: before[k] for k in changed}, after=changed,
+            before={k: before[k] for k in changed},
+            after=changed,
         )
     return customer
 

@@ -37,7 +37,8 @@ def _is_htmx(request):
 @center_staff_required
 def customer_list(request):
     form = CustomerListFilter(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # an invalid filter is reported on the form and left out
+    filters = form.cleaned_data
     customers = (
         services.filter_customers(
             request.user,

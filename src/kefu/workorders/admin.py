@@ -14,7 +14,15 @@ class CategoryInline(admin.TabularInline):
 
 @admin.register(WorkOrderType)
 class WorkOrderTypeAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_en", "code", "process_code", "default_priority", "position", "is_active")
+    list_display = (
+        "name",
+        "name_en",
+        "code",
+        "process_code",
+        "default_priority",
+        "position",
+        "is_active",
+    )
     list_editable = ("position", "is_active")
     list_filter = ("is_active", "process_code")
     search_fields = ("name", "name_en", "code")
