@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -128,3 +130,10 @@ def test_all_problems_are_reported_at_once(spec):
     spec["transitions"][0]["roles"] = []
     message = refused(spec)
     assert "at least one end state" in message and "allows no role" in message
+
+
+def test_messages_are_chinese_by_default(spec):
+    del spec["states"][0]["kind"]
+    with pytest.raises(ValidationError) as err:
+        validate_spec(spec)
+    assert re.search(r"[\u4e00-\u9fff]", err.value.messages[0]), err.value.messages
