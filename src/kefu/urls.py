@@ -1,8 +1,8 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+# No /media/ route, not even in debug mode: uploaded files are served by the
+# views that check who may see them.
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -12,4 +12,4 @@ urlpatterns = [
     path("contacts/", include("kefu.contacts.urls")),
     path("orders/", include("kefu.workorders.urls")),
     path("sla/", include("kefu.sla.urls")),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+]
