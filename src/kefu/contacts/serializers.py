@@ -18,17 +18,17 @@ from kefu.workorders.models import WorkOrder
 class WorkOrderRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkOrder
-        fields = ["id", "number"]
+        fields = ["id", "number", "title"]
 
 
 class ContactSerializer(serializers.ModelSerializer):
     unit = UnitBriefSerializer(read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
     direction_display = serializers.CharField(source="get_direction_display", read_only=True)
-    customer = CustomerBriefSerializer(read_only=True)
+    customer = CustomerBriefSerializer(read_only=True, allow_null=True)
     caller = MaskedPhoneField()
-    agent = UserBriefSerializer(read_only=True)
-    work_order = WorkOrderRefSerializer(read_only=True)
+    agent = UserBriefSerializer(read_only=True, allow_null=True)
+    work_order = WorkOrderRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Contact

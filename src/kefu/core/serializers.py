@@ -111,8 +111,8 @@ class UserBriefSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    unit = UnitBriefSerializer(read_only=True)
-    department = DepartmentBriefSerializer(read_only=True)
+    unit = UnitBriefSerializer(read_only=True, allow_null=True)
+    department = DepartmentBriefSerializer(read_only=True, allow_null=True)
     is_center_staff = serializers.BooleanField(read_only=True)
     is_supervising = serializers.BooleanField(read_only=True)
     is_handler = serializers.BooleanField(read_only=True)
@@ -138,7 +138,7 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):
-    actor = UserBriefSerializer(read_only=True)
+    actor = UserBriefSerializer(read_only=True, allow_null=True)
     subject_type = serializers.SerializerMethodField()
     subject_id = serializers.IntegerField(source="object_id", read_only=True)
 

@@ -3,16 +3,15 @@ lookup, revealing a number, the customer's timeline, tags."""
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from kefu.core.api import NaturalKeyFilter, PageNumberPagination
 from kefu.core.serializers import TimelineEventSerializer, unit_for
-from kefu.core.timeline import events_for_customer
 from kefu.customers import phones, services
 from kefu.customers.models import Customer, Segment, Tag
 from kefu.customers.serializers import (
@@ -169,7 +168,7 @@ class CustomerViewSet(
     @action(detail=True, filter_backends=[])
     def timeline(self, request, pk=None):
         customer = self.get_object()
-        page = self.paginate_queryset(events_for_customer(customer))
+        page = self.paginate_queryset(services.customer_timeline(customer, request.user))
         return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)
 
 

@@ -76,7 +76,7 @@ class CustomerSerializer(serializers.ModelSerializer):
     phones = PhoneSerializer(many=True, read_only=True)
     addresses = AddressSerializer(many=True, read_only=True)
     products = ProductSerializer(many=True, read_only=True)
-    created_by = UserBriefSerializer(read_only=True)
+    created_by = UserBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Customer

@@ -6,7 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kefu.contacts.serializers import ContactFieldsSerializer
+from kefu.contacts.serializers import ContactFieldsSerializer, WorkOrderRefSerializer
 from kefu.core.serializers import (
     DepartmentBriefSerializer,
     FormFieldSerializer,
@@ -74,13 +74,13 @@ class ActionBriefSerializer(serializers.Serializer):
 
 class WorkOrderListSerializer(serializers.ModelSerializer):
     order_type = OrderTypeBriefSerializer(read_only=True)
-    category = CategoryBriefSerializer(read_only=True)
+    category = CategoryBriefSerializer(read_only=True, allow_null=True)
     state = StateSerializer(read_only=True)
-    customer = CustomerBriefSerializer(read_only=True)
+    customer = CustomerBriefSerializer(read_only=True, allow_null=True)
     unit = UnitBriefSerializer(read_only=True)
-    department = DepartmentBriefSerializer(read_only=True)
-    assignee = UserBriefSerializer(read_only=True)
-    created_by = UserBriefSerializer(read_only=True)
+    department = DepartmentBriefSerializer(read_only=True, allow_null=True)
+    assignee = UserBriefSerializer(read_only=True, allow_null=True)
+    created_by = UserBriefSerializer(read_only=True, allow_null=True)
     priority_display = serializers.CharField(source="get_priority_display", read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
@@ -126,7 +126,7 @@ class WorkOrderDetailSerializer(WorkOrderListSerializer):
     process = ProcessBriefSerializer(read_only=True)
     contact_phone = MaskedPhoneField()
     satisfaction_display = serializers.CharField(source="get_satisfaction_display", read_only=True)
-    callback_by = UserBriefSerializer(read_only=True)
+    callback_by = UserBriefSerializer(read_only=True, allow_null=True)
     actions = serializers.SerializerMethodField(
         help_text="What the requesting user may do now (see the transitions endpoint for the fields)."
     )
@@ -253,7 +253,7 @@ class NoteSerializer(serializers.ModelSerializer):
 class ChargeSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     created_by = UserBriefSerializer(read_only=True)
-    billed_by = UserBriefSerializer(read_only=True)
+    billed_by = UserBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Charge
@@ -269,12 +269,6 @@ class ChargeSerializer(serializers.ModelSerializer):
             "billed_by",
         ]
         read_only_fields = ["status", "created_at", "billed_at"]
-
-
-class WorkOrderRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = WorkOrder
-        fields = ["id", "number", "title"]
 
 
 class ChargeToBillSerializer(ChargeSerializer):
