@@ -55,9 +55,9 @@ class IntakeForm(StyledFormMixin, forms.Form):
         label=_("Caller"),
         max_length=100,
         required=False,
-        help_text=_("Number, address or name the contact came from."),
+        widget=forms.TextInput(attrs={"placeholder": _("Number, address or name")}),
     )
-    region = forms.CharField(label=_("Region"), max_length=100, required=False)
+    region = forms.CharField(label=_("Area"), max_length=100, required=False)
     content = forms.CharField(
         label=_("What the customer says"),
         max_length=4000,
@@ -122,9 +122,8 @@ class IntakeForm(StyledFormMixin, forms.Form):
         data = self.cleaned_data
         if not data.get("create_order"):
             return None
-        return {
-            name: data[name] for name in self.ORDER_FIELD_NAMES if data.get(name) not in (None, "")
-        }
+        # An empty priority means the type's default (the service's rule).
+        return {name: data[name] for name in self.ORDER_FIELD_NAMES}
 
     def contact_data(self):
         return {name: self.cleaned_data[name] for name in ("caller", "region")}

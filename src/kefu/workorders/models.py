@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.choices import Channel, Satisfaction
 from kefu.core.models import Department, OrgUnit
@@ -63,7 +64,7 @@ class Category(models.Model):
 
 
 class WorkOrder(models.Model):
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    number = models.CharField(pgettext_lazy("work order", "number"), max_length=20, unique=True)
     unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     order_type = models.ForeignKey(
         WorkOrderType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="orders"
@@ -194,7 +195,7 @@ def attachment_path(instance, filename):
 
 class Attachment(models.Model):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=attachment_path)
+    file = models.FileField(pgettext_lazy("attachment", "file"), upload_to=attachment_path)
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

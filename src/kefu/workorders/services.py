@@ -102,15 +102,23 @@ def agent_day_counts(user, now=None) -> dict:
     }
 
 
-def inbox_departments(user):
-    """The departments whose inbox ``user`` may open: a handler only their own,
-    a supervisor every department their unit's orders can be dispatched to."""
+def departments_in_scope(user):
+    """The departments whose orders ``user`` may look at: a handler's own, or
+    every department the orders of the user's unit can be dispatched to."""
     if user.is_superuser:
         return Department.objects.filter(is_active=True).select_related("unit")
     if user.is_handler:
-        return Department.objects.filter(pk=user.department_id)
-    if user.is_supervising and user.unit_id is not None:
-        return departments_for_unit(user.unit)
+        return Department.objects.filter(pk=user.department_id).select_related("unit")
+    if user.unit_id is None:
+        return Department.objects.none()
+    return departments_for_unit(user.unit)
+
+
+def inbox_departments(user):
+    """The departments whose inbox ``user`` may open: handlers their own,
+    supervisors those of their scope."""
+    if user.is_handler or user.is_supervising:
+        return departments_in_scope(user)
     return Department.objects.none()
 
 

@@ -233,7 +233,7 @@ def category_options(request):
 @login_required
 def order_list(request):
     user = request.user
-    form = OrderFilterForm(request.GET or None, departments=services.inbox_departments(user))
+    form = OrderFilterForm(request.GET or None, departments=services.departments_in_scope(user))
     orders = services.visible_orders(user).select_related(*LIST_RELATED)
     if form.is_bound and form.is_valid():
         criteria = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
@@ -459,7 +459,11 @@ def bill_charge(request, charge_pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Charge marked as billed."))
-    return redirect(_next_url(request, reverse("workorders:detail", args=[charge.work_order_id])))
+    if can_see(user, charge.work_order):
+        default = reverse("workorders:detail", args=[charge.work_order_id])
+    else:
+        default = reverse("workorders:inbox")
+    return redirect(_next_url(request, default))
 
 
 # Department inbox (部门待办) ------------------------------------------------

@@ -3,6 +3,7 @@
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -28,7 +29,7 @@ def priority_badge(order):
 def due(order):
     """The deadline, in red with a clock icon once it has passed unresolved."""
     if order.due_at is None:
-        return format_html('<span class="text-secondary">—</span>')
+        return mark_safe('<span class="text-secondary">—</span>')
     text = formats.date_format(timezone.localtime(order.due_at), "Y-m-d H:i")
     if order.is_overdue:
         return format_html(
