@@ -4,14 +4,11 @@ from rest_framework import serializers
 
 from kefu.contacts.models import Contact
 from kefu.core.serializers import (
-    ScopedPrimaryKeyRelatedField,
     UnitBriefSerializer,
     UnitField,
     UserBriefSerializer,
 )
-from kefu.customers.models import Customer
-from kefu.customers.serializers import CustomerBriefSerializer, MaskedPhoneField
-from kefu.customers.services import visible_customers
+from kefu.customers.serializers import CustomerBriefSerializer, CustomerField, MaskedPhoneField
 from kefu.workorders.models import WorkOrder
 
 
@@ -60,9 +57,7 @@ class ContactFieldsSerializer(serializers.ModelSerializer):
 
 class ContactWriteSerializer(ContactFieldsSerializer):
     unit = UnitField(help_text="Unit the contact belongs to; default: the user's unit.")
-    customer = ScopedPrimaryKeyRelatedField(
-        visible_customers, queryset=Customer.objects.all(), required=False, allow_null=True
-    )
+    customer = CustomerField()
 
     class Meta(ContactFieldsSerializer.Meta):
         fields = ["unit", "channel", "customer", *ContactFieldsSerializer.Meta.fields]

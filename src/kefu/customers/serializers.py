@@ -4,10 +4,15 @@ masked; the full number is a separate, logged request (reveal)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kefu.core.serializers import UnitBriefSerializer, UnitField, UserBriefSerializer
+from kefu.core.serializers import (
+    ScopedPrimaryKeyRelatedField,
+    UnitBriefSerializer,
+    UnitField,
+    UserBriefSerializer,
+)
 from kefu.customers import phones
 from kefu.customers.models import Address, Customer, Phone, Product, Tag
-from kefu.customers.services import ADDRESS_FIELDS, PRODUCT_FIELDS
+from kefu.customers.services import ADDRESS_FIELDS, PRODUCT_FIELDS, visible_customers
 
 
 @extend_schema_field(serializers.CharField())
@@ -20,6 +25,20 @@ class MaskedPhoneField(serializers.ReadOnlyField):
             return ""
         e164 = phones.try_normalize(value)
         return phones.mask(e164) if e164 else value
+
+
+def _visible_with_unit(user):
+    return visible_customers(user).select_related("unit")
+
+
+class CustomerField(ScopedPrimaryKeyRelatedField):
+    """A customer by id, among those the user may see; fetched with its unit,
+    which a new record's unit defaults to."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(_visible_with_unit, queryset=Customer.objects.all(), **kwargs)
 
 
 class PhoneSerializer(serializers.ModelSerializer):

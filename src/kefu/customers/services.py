@@ -210,8 +210,10 @@ def lookup_by_phone(raw: str, user=None):
     e164 = phones.try_normalize(raw)
     if e164 is None:
         return Customer.objects.none()
-    # One row per customer: a customer holds a number at most once.
-    qs = Customer.objects.filter(phones__number=e164)
+    # A subquery on the number's index, not a join: with a join SQLite may
+    # walk every customer of the user's unit instead (30 ms on 50,000 rows
+    # against 0.1 ms).
+    qs = Customer.objects.filter(pk__in=Phone.objects.filter(number=e164).values("customer_id"))
     if user is not None:
         qs = scoping.scope_by_unit(qs, user)
     key_first = Case(When(segment=Segment.KEY, then=Value(0)), default=Value(1))

@@ -10,14 +10,11 @@ from kefu.contacts.serializers import ContactFieldsSerializer, WorkOrderRefSeria
 from kefu.core.serializers import (
     DepartmentBriefSerializer,
     FormFieldSerializer,
-    ScopedPrimaryKeyRelatedField,
     UnitBriefSerializer,
     UnitField,
     UserBriefSerializer,
 )
-from kefu.customers.models import Customer
-from kefu.customers.serializers import CustomerBriefSerializer, MaskedPhoneField
-from kefu.customers.services import visible_customers
+from kefu.customers.serializers import CustomerBriefSerializer, CustomerField, MaskedPhoneField
 from kefu.processes.engine import available_transitions
 from kefu.processes.models import ProcessDefinition, State, Transition
 from kefu.workorders.models import (
@@ -180,9 +177,7 @@ class WorkOrderCreateSerializer(serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), required=False, allow_null=True
     )
-    customer = ScopedPrimaryKeyRelatedField(
-        visible_customers, queryset=Customer.objects.all(), required=False, allow_null=True
-    )
+    customer = CustomerField()
     priority = serializers.ChoiceField(
         choices=Priority.choices,
         required=False,
