@@ -198,7 +198,7 @@ def register_order(
     timeline.record(
         order, "order.registered", actor=user, customer=customer,
         message=_("Work order %(number)s registered: %(title)s") % {"number": order.number, "title": title},
-        after={"state": order.state.code, "type": order_type.code, "priority": order.priority},
+        after={"state": order.state.code, "order_type": order_type.label, "priority": order.priority},
     )
     return order
 

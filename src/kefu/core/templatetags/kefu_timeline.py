@@ -79,7 +79,10 @@ def _field(model, name):
 def _label(model, name):
     field = _field(model, name)
     if field is None:
-        return name
+        # Values a process step asked for (note, reason) are labelled by the
+        # subject's process field registry (see kefu.processes.engine).
+        spec = getattr(model, "PROCESS_FIELDS", {}).get(name)
+        return spec.label if spec is not None else name
     if field.is_relation and field.auto_created:
         return field.related_model._meta.verbose_name_plural
     return field.verbose_name
@@ -135,7 +138,7 @@ class _Values:
         return str(value)
 
 
-def describe(event, values):
+def describe(event, values, link_subjects=True):
     """What the template needs to show one event."""
     model = event.content_type.model_class()
     subject = getattr(event, "subject", None)
@@ -151,7 +154,7 @@ def describe(event, values):
             changes.append({"label": _label(model, name), "before": old, "after": new})
     link = SUBJECT_LINKS.get(f"{event.content_type.app_label}.{event.content_type.model}")
     subject_url = subject_text = None
-    if link is not None and subject is not None:
+    if link_subjects and link is not None and subject is not None:
         subject_url = reverse(link[0], args=[subject.pk])
         subject_text = getattr(subject, link[1])
     return {
@@ -166,6 +169,7 @@ def describe(event, values):
 
 
 @register.inclusion_tag("includes/timeline.html")
-def timeline(events):
+def timeline(events, link_subjects=True):
+    """``link_subjects=False`` on the page of the record itself."""
     values = _Values()
-    return {"entries": [describe(event, values) for event in events]}
+    return {"entries": [describe(event, values, link_subjects) for event in events]}

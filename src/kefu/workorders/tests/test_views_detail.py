@@ -325,5 +325,5 @@ def test_detail_query_count_is_bounded(login, users, dispatched, django_assert_m
     for i in range(5):
         services.add_note(dispatched, user=users["agent"], body=f"备注{i}")
     client = login(users["agent"])
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(25):
         client.get(url("detail", dispatched))
