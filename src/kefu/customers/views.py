@@ -157,38 +157,21 @@ def customer_create(request):
     phone_set = PhoneFormSet(data, prefix="phones", initial=[{"number": phone}])
     addresses = AddressFormSet(data, instance=Customer(), prefix="addresses")
     products = ProductFormSet(data, instance=Customer(), prefix="products")
-    duplicates = []
-    if data is not None and check_all(form, phone_set, addresses, products):
-        numbers = phone_numbers(phone_set)
-        duplicates = list(services.find_duplicates(user, numbers))
-        if not duplicates or data.get("save_anyway"):
-            fields = _customer_fields(form)
-            try:
-                customer = services.create_customer(
-                    user=user,
-                    unit=form.cleaned_data["unit"],
-                    phone_numbers=numbers,
-                    addresses=formset_rows(addresses, services.ADDRESS_FIELDS),
-                    products=formset_rows(products, services.PRODUCT_FIELDS),
-                    **fields,
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("Customer file of %(name)s created.") % {"name": customer.name}
-                )
-                return redirect("customers:detail", pk=customer.pk)
-    return render(
-        request,
-        "customers/form.html",
-        {
-            "form": form,
-            "phone_set": phone_set,
-            "addresses": addresses,
-            "products": products,
-            "duplicates": duplicates,
-        },
+
+    def save():
+        customer = services.create_customer(
+            user=user,
+            unit=form.cleaned_data["unit"],
+            phone_numbers=phone_numbers(phone_set),
+            addresses=formset_rows(addresses, services.ADDRESS_FIELDS),
+            products=formset_rows(products, services.PRODUCT_FIELDS),
+            **_customer_fields(form),
+        )
+        messages.success(request, _("Customer file of %(name)s created.") % {"name": customer.name})
+        return customer
+
+    return _file_form_page(
+        request, None, save, form=form, phone_set=phone_set, addresses=addresses, products=products
     )
 
 
@@ -203,36 +186,49 @@ def customer_edit(request, pk):
     phone_set = PhoneFormSet(data, prefix="phones")
     addresses = AddressFormSet(data, instance=customer, prefix="addresses")
     products = ProductFormSet(data, instance=customer, prefix="products")
-    duplicates = []
-    if data is not None and check_all(form, remove_form, phone_set, addresses, products):
-        new_numbers = phone_numbers(phone_set)
-        duplicates = list(services.find_duplicates(user, new_numbers, exclude=customer))
-        if not duplicates or data.get("save_anyway"):
-            numbers = phone_numbers(phone_set, existing, remove_form.cleaned_data["remove"])
-            try:
-                services.update_customer(
-                    customer,
-                    user=user,
-                    phone_numbers=numbers,
-                    addresses=formset_rows(addresses, services.ADDRESS_FIELDS),
-                    products=formset_rows(products, services.PRODUCT_FIELDS),
-                    **_customer_fields(form),
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Customer file saved."))
-                return redirect("customers:detail", pk=customer.pk)
-    return render(
+
+    def save():
+        removed = remove_form.cleaned_data["remove"]
+        services.update_customer(
+            customer,
+            user=user,
+            phone_numbers=phone_numbers(phone_set, existing, removed),
+            addresses=formset_rows(addresses, services.ADDRESS_FIELDS),
+            products=formset_rows(products, services.PRODUCT_FIELDS),
+            **_customer_fields(form),
+        )
+        messages.success(request, _("Customer file saved."))
+        return customer
+
+    return _file_form_page(
         request,
-        "customers/form.html",
-        {
-            "customer": customer,
-            "form": form,
-            "remove_form": remove_form,
-            "phone_set": phone_set,
-            "addresses": addresses,
-            "products": products,
-            "duplicates": duplicates,
-        },
+        customer,
+        save,
+        form=form,
+        remove_form=remove_form,
+        phone_set=phone_set,
+        addresses=addresses,
+        products=products,
     )
+
+
+def _file_form_page(request, customer, save, **parts):
+    """The create and edit pages: check every part, warn when a new number
+    already belongs to another file (unless the user saves anyway), then
+    ``save()`` through the services; whatever fails, nothing is written and
+    the input stays on the page."""
+    duplicates, has_errors = [], False
+    if request.method == "POST":
+        if check_all(*parts.values()):
+            numbers = phone_numbers(parts["phone_set"])
+            duplicates = list(services.find_duplicates(request.user, numbers, exclude=customer))
+            if not duplicates or request.POST.get("save_anyway"):
+                try:
+                    saved = save()
+                except ValidationError as exc:
+                    apply_errors(parts["form"], exc)
+                else:
+                    return redirect("customers:detail", pk=saved.pk)
+        has_errors = not all(part.is_valid() for part in parts.values())
+    context = {"customer": customer, "duplicates": duplicates, "has_errors": has_errors, **parts}
+    return render(request, "customers/form.html", context)

@@ -9,6 +9,7 @@ per event)."""
 from datetime import datetime
 
 from django import template
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
@@ -58,6 +59,11 @@ CHANNEL_ICONS = {
 }
 # Records the timeline links to: "app_label.model" -> (URL name, attribute shown).
 SUBJECT_LINKS = {"workorders.workorder": ("workorders:detail", "number")}
+# Events whose before/after describe a row belonging to the subject, not the
+# subject itself: verb -> the model of that row.
+ROW_MODELS = {"order.charge": "workorders.Charge", "order.charge_billed": "workorders.Charge"}
+# Keys written under another name than the model field's.
+KEY_FIELDS = {"type": "order_type"}
 
 
 def _style(event):
@@ -71,7 +77,7 @@ def _style(event):
 
 def _field(model, name):
     try:
-        return model._meta.get_field(name) if model is not None else None
+        return model._meta.get_field(KEY_FIELDS.get(name, name)) if model is not None else None
     except FieldDoesNotExist:
         return None
 
@@ -94,6 +100,14 @@ class _Values:
 
     def __init__(self):
         self._labels = None
+        self._coded = {}
+
+    def coded(self, model, code):
+        """The row of ``model`` (a type, say) stored by its code."""
+        key = (model, code)
+        if key not in self._coded:
+            self._coded[key] = model._default_manager.filter(code=code).first()
+        return self._coded[key]
 
     def process_label(self, subject, kind, code):
         if self._labels is None:
@@ -127,6 +141,10 @@ class _Values:
             return self.process_label(subject, "state", value)
         if field is not None and getattr(field, "flatchoices", None):
             return str(dict(field.flatchoices).get(value, value))
+        if field is not None and field.many_to_one and isinstance(value, str):
+            related = field.related_model
+            if any(f.name == "code" for f in related._meta.get_fields()):
+                return str(self.coded(related, value) or value)
         if isinstance(field, models.DateTimeField) and isinstance(value, str):
             try:
                 moment = datetime.fromisoformat(value)
@@ -140,8 +158,9 @@ class _Values:
 
 def describe(event, values, link_subjects=True):
     """What the template needs to show one event."""
-    model = event.content_type.model_class()
     subject = getattr(event, "subject", None)
+    row_model = ROW_MODELS.get(event.verb)
+    model = apps.get_model(row_model) if row_model else event.content_type.model_class()
     icon, colour = _style(event)
     changes = []
     before, after = event.before or {}, event.after or {}

@@ -41,7 +41,7 @@ def test_list_masks_numbers_and_marks_key_customers(agent_client, customer, full
     html = response.content.decode()
     assert "138****5678" in html and "13812345678" not in html
     assert "139****1111" in html and "13900001111" not in html
-    assert "ti-star-filled" in html and "重点客户" in html
+    assert "ti-star" in html and "重点客户" in html
     assert names(response) == ["王芳", "张伟"]
 
 
