@@ -34,8 +34,11 @@ test: lint
 bench: install
 	$(BIN)/python -m bench.run
 
+# Strings go to the catalogue of the app they are in (src/kefu/<app>/locale/,
+# create that folder for a new app); fill in the msgstr, then run it again.
 messages: install
-	cd src/kefu && ../../$(KEFU) makemessages -l zh_Hans --no-obsolete && ../../$(KEFU) compilemessages -l zh_Hans
+	cd src/kefu && ../../$(KEFU) makemessages -l zh_Hans --no-obsolete -i tests -i conftest.py -i vendor \
+		&& ../../$(KEFU) compilemessages -l zh_Hans
 
 clean:
 	rm -rf $(VENV) var
