@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-PRIORITY_COLOURS = {"urgent": "red", "high": "orange", "normal": "blue", "low": "secondary"}
+PRIORITY_COLOURS = {"urgent": "red", "high": "orange", "normal": "secondary", "low": "green"}
 
 
 @register.simple_tag
@@ -37,4 +37,6 @@ def due(order):
             _("Overdue"),
             text,
         )
+    if order.resolved_at or order.closed_at:
+        return format_html('<span class="text-secondary">{}</span>', text)
     return format_html("<span>{}</span>", text)
