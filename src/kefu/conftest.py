@@ -19,22 +19,34 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def org(db):
     hq = OrgUnit.objects.create(name="集团总部", code="hq", kind=OrgUnit.Kind.HEADQUARTERS)
-    east = OrgUnit.objects.create(name="东区项目", code="east", kind=OrgUnit.Kind.PROJECT, parent=hq)
-    west = OrgUnit.objects.create(name="西区项目", code="west", kind=OrgUnit.Kind.PROJECT, parent=hq)
+    east = OrgUnit.objects.create(
+        name="东区项目", code="east", kind=OrgUnit.Kind.PROJECT, parent=hq
+    )
+    west = OrgUnit.objects.create(
+        name="西区项目", code="west", kind=OrgUnit.Kind.PROJECT, parent=hq
+    )
     return {"hq": hq, "east": east, "west": west}
 
 
 @pytest.fixture
 def depts(org):
     return {
-        "east_eng": DepartmentFactory(unit=org["east"], name="东区工程部", code="eng", deadline_hours=24),
-        "west_eng": DepartmentFactory(unit=org["west"], name="西区工程部", code="eng", deadline_hours=24),
+        "east_eng": DepartmentFactory(
+            unit=org["east"], name="东区工程部", code="eng", deadline_hours=24
+        ),
+        "west_eng": DepartmentFactory(
+            unit=org["west"], name="西区工程部", code="eng", deadline_hours=24
+        ),
         "finance": DepartmentFactory(
             unit=org["hq"], name="财务部", code="finance", function=Department.Function.FINANCE
         ),
         "factory": DepartmentFactory(
-            unit=org["hq"], name="总装厂", code="factory", kind=Department.Kind.EXTERNAL,
-            function=Department.Function.FACTORY, deadline_hours=72,
+            unit=org["hq"],
+            name="总装厂",
+            code="factory",
+            kind=Department.Kind.EXTERNAL,
+            function=Department.Function.FACTORY,
+            deadline_hours=72,
         ),
     }
 

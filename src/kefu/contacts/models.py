@@ -22,23 +22,37 @@ class Contact(models.Model):
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.INBOUND
     )
     customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="contacts",
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
     )
     caller = models.CharField(
-        _("caller"), max_length=100, blank=True,
+        _("caller"),
+        max_length=100,
+        blank=True,
         help_text=_("Number, address or name the contact came from."),
     )
     region = models.CharField(_("region"), max_length=100, blank=True)
     occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="contacts",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
     )
     content = models.TextField(_("content"))
     work_order = models.ForeignKey(
-        "workorders.WorkOrder", verbose_name=_("work order"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="contacts",
+        "workorders.WorkOrder",
+        verbose_name=_("work order"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
     )
 
     class Meta:

@@ -21,11 +21,16 @@ def register_contact(*, user, unit, channel, content, customer=None, **fields) -
     content = (content or "").strip()
     if not content:
         raise ValidationError({"content": [_("Describe what the customer said or asked.")]})
-    contact = Contact(unit=unit, channel=channel, content=content, customer=customer, agent=user, **fields)
+    contact = Contact(
+        unit=unit, channel=channel, content=content, customer=customer, agent=user, **fields
+    )
     contact.full_clean(exclude=["agent", "work_order"])
     contact.save()
     timeline.record(
-        contact, "contact.registered", actor=user, customer=customer,
+        contact,
+        "contact.registered",
+        actor=user,
+        customer=customer,
         message=_("%(channel)s contact registered") % {"channel": contact.get_channel_display()},
         after={"channel": channel, "content": content[:200]},
     )

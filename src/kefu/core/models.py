@@ -28,14 +28,22 @@ class OrgUnit(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=500, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     calendar = models.ForeignKey(
-        "core.BusinessCalendar", verbose_name=_("business calendar"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="units",
+        "core.BusinessCalendar",
+        verbose_name=_("business calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="units",
         help_text=_("Opening hours and holidays; empty means the parent unit's calendar."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -47,16 +55,6 @@ class OrgUnit(models.Model):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        self._refuse_cycle()
-
-    def _refuse_cycle(self):
-        node = self.parent
-        while node is not None:
-            if node.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
-            node = node.parent
 
     def save(self, *args, **kwargs):
         # Checked here too, not only in clean(): saving a unit under its own
@@ -70,6 +68,16 @@ class OrgUnit(models.Model):
             if old_path and old_path != self.path:
                 for child in OrgUnit.objects.filter(parent=self):
                     child.save()
+
+    def clean(self):
+        self._refuse_cycle()
+
+    def _refuse_cycle(self):
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+            node = node.parent
 
     def subtree(self):
         return OrgUnit.objects.filter(path__startswith=self.path)
@@ -110,7 +118,8 @@ class Department(models.Model):
         _("function"), max_length=20, choices=Function.choices, default=Function.OTHER
     )
     deadline_hours = models.PositiveIntegerField(
-        _("dispatch deadline (hours)"), default=24,
+        _("dispatch deadline (hours)"),
+        default=24,
         help_text=_("Time a dispatched work order may take before it is overdue."),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -133,16 +142,28 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
     agent_no = models.CharField(
-        _("agent number"), max_length=20, unique=True, null=True, blank=True,
+        _("agent number"),
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("The 工号 the agent announces when answering."),
     )
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        OrgUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="members",
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
 
@@ -182,11 +203,17 @@ class TimelineEvent(models.Model):
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
     customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE,
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="timeline_events",
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -224,6 +251,9 @@ class AccessLog(models.Model):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
 
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.field}"
+
 
 class NumberSequence(models.Model):
     """The last number handed out for a prefix on a day (see core.numbering)."""
@@ -236,6 +266,9 @@ class NumberSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["prefix", "day"], name="number_sequence_unique")
         ]
+
+    def __str__(self):
+        return f"{self.prefix}{self.day:%Y%m%d}: {self.last}"
 
 
 # Calendars and notifications live in their own modules; importing them

@@ -5,7 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from kefu.core.models import TimelineEvent
 
 
-def record(subject, verb, *, actor=None, message="", before=None, after=None, customer=None, at=None):
+def record(
+    subject, verb, *, actor=None, message="", before=None, after=None, customer=None, at=None
+):
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     kwargs = {}

@@ -38,11 +38,17 @@ class Customer(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField(_("name"), max_length=100, db_index=True)
     contact_person = models.CharField(
-        _("contact person"), max_length=60, blank=True,
+        _("contact person"),
+        max_length=60,
+        blank=True,
         help_text=_("For companies: the person to speak to."),
     )
     segment = models.CharField(
-        _("segment"), max_length=20, choices=Segment.choices, default=Segment.ORDINARY, db_index=True
+        _("segment"),
+        max_length=20,
+        choices=Segment.choices,
+        default=Segment.ORDINARY,
+        db_index=True,
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
     email = models.EmailField(_("email"), blank=True)

@@ -24,7 +24,8 @@ def normalize(raw: str, region: str | None = None) -> str:
     if not phonenumbers.is_possible_number(number):
         raise ValidationError(
             _("“%(value)s” is not a possible phone number."),
-            code="invalid", params={"value": raw},
+            code="invalid",
+            params={"value": raw},
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -41,7 +42,9 @@ def display(e164: str, region: str | None = None) -> str:
     region = region or settings.KEFU_PHONE_REGION
     number = phonenumbers.parse(e164, None)
     if phonenumbers.region_code_for_number(number) == region:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(
+            " ", ""
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
@@ -58,7 +61,10 @@ def mask(e164: str, region: str | None = None) -> str:
 def kind_of(e164: str) -> str:
     number = phonenumbers.parse(e164, None)
     kind = phonenumbers.number_type(number)
-    if kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+    if kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
         return "mobile"
     if kind == phonenumbers.PhoneNumberType.FIXED_LINE:
         return "landline"

@@ -12,8 +12,9 @@ provides, as class attributes or methods:
 - ``timeline_customer()``: the customer whose timeline also shows the event.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from django import forms
 from django.db import transaction
@@ -57,9 +58,7 @@ def _check(value, rule):
         return False
     if "not_in" in rule and value in rule["not_in"]:
         return False
-    if "set" in rule and bool(value) != bool(rule["set"]):
-        return False
-    return True
+    return not ("set" in rule and bool(value) != bool(rule["set"]))
 
 
 def _subject_conditions_hold(subject, transition):
@@ -78,8 +77,10 @@ def available_transitions(subject, user):
         definition_id=subject.process_id, sources=subject.state_id
     ).select_related("target")
     return [
-        t for t in candidates
-        if _role_allowed(user, t) and subject.user_may_act(user, t)
+        t
+        for t in candidates
+        if _role_allowed(user, t)
+        and subject.user_may_act(user, t)
         and _subject_conditions_hold(subject, t)
     ]
 
@@ -124,10 +125,13 @@ def take_transition(subject, code, user, data=None, files=None):
     (fields, state, effects, timeline) is written in one transaction."""
     model = type(subject)
     with transaction.atomic():
-        locked = model.objects.select_for_update().select_related("state", "process").get(pk=subject.pk)
+        locked = (
+            model.objects.select_for_update().select_related("state", "process").get(pk=subject.pk)
+        )
         transition = (
             Transition.objects.filter(definition_id=locked.process_id, code=code)
-            .select_related("target").first()
+            .select_related("target")
+            .first()
         )
         if transition is None:
             raise TransitionError(
@@ -173,17 +177,23 @@ def take_transition(subject, code, user, data=None, files=None):
             model.PROCESS_EFFECTS[effect](locked, user, values, transition)
         locked.save()
         transition_taken.send(
-            sender=model, subject=locked, transition=transition,
-            previous_state=previous_state, user=user,
+            sender=model,
+            subject=locked,
+            transition=transition,
+            previous_state=previous_state,
+            user=user,
         )
         after = _snapshot(locked, names)
         for name in names:
             if specs[name].apply is None and values.get(name) not in (None, ""):
                 after[name] = _jsonable(values[name])
         timeline.record(
-            locked, f"transition.{transition.code}", actor=user,
+            locked,
+            f"transition.{transition.code}",
+            actor=user,
             customer=locked.timeline_customer(),
             message=f"{transition.label}: {previous_state.label} → {transition.target.label}",
-            before=before, after=after,
+            before=before,
+            after=after,
         )
     return locked

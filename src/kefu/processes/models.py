@@ -54,7 +54,9 @@ class State(LabelledMixin, models.Model):
         WAITING = "waiting", _("Waiting")
         END = "end", _("End")
 
-    definition = models.ForeignKey(ProcessDefinition, on_delete=models.CASCADE, related_name="states")
+    definition = models.ForeignKey(
+        ProcessDefinition, on_delete=models.CASCADE, related_name="states"
+    )
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=60)
     name_en = models.CharField(_("English name"), max_length=60, blank=True)

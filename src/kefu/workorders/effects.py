@@ -46,5 +46,13 @@ def record_callback(order, user, values, transition):
 
 PROCESS_EFFECTS = {
     f.__name__: f
-    for f in (set_dispatch_deadline, take, mark_resolved, close, reopen, clear_department, record_callback)
+    for f in (
+        set_dispatch_deadline,
+        take,
+        mark_resolved,
+        close,
+        reopen,
+        clear_department,
+        record_callback,
+    )
 }

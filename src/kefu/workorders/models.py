@@ -44,12 +44,20 @@ class WorkOrderType(LabelledMixin, models.Model):
 
 class Category(models.Model):
     order_type = models.ForeignKey(
-        WorkOrderType, verbose_name=_("type"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="categories",
+        WorkOrderType,
+        verbose_name=_("type"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="categories",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="children",
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
     name = models.CharField(_("name"), max_length=60)
     position = models.PositiveSmallIntegerField(default=0)
@@ -65,23 +73,35 @@ class Category(models.Model):
 
 class WorkOrder(models.Model):
     number = models.CharField(pgettext_lazy("work order", "number"), max_length=20, unique=True)
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
     order_type = models.ForeignKey(
         WorkOrderType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="orders"
     )
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="orders",
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
     )
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PHONE)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.PHONE
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="work_orders",
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_orders",
     )
     contact_name = models.CharField(_("contact name"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
@@ -89,18 +109,31 @@ class WorkOrder(models.Model):
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
 
     process = models.ForeignKey(ProcessDefinition, on_delete=models.PROTECT, related_name="+")
-    state = models.ForeignKey(State, verbose_name=_("state"), on_delete=models.PROTECT, related_name="+")
+    state = models.ForeignKey(
+        State, verbose_name=_("state"), on_delete=models.PROTECT, related_name="+"
+    )
     department = models.ForeignKey(
-        Department, verbose_name=_("responsible department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="work_orders",
+        Department,
+        verbose_name=_("responsible department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_orders",
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="assigned_orders",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_orders",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True,
-        on_delete=models.SET_NULL, related_name="registered_orders",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="registered_orders",
     )
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -117,8 +150,12 @@ class WorkOrder(models.Model):
     callback_note = models.TextField(_("callback record"), blank=True)
     callback_at = models.DateTimeField(_("called back"), null=True, blank=True)
     callback_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("called back by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("called back by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     data = models.JSONField(_("extra fields"), default=dict, blank=True)
@@ -150,7 +187,9 @@ class WorkOrder(models.Model):
     @property
     def is_overdue(self):
         return bool(
-            self.due_at and self.resolved_at is None and self.closed_at is None
+            self.due_at
+            and self.resolved_at is None
+            and self.closed_at is None
             and timezone.now() > self.due_at
         )
 
@@ -198,7 +237,9 @@ class Attachment(models.Model):
     file = models.FileField(pgettext_lazy("attachment", "file"), upload_to=attachment_path)
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -221,8 +262,12 @@ class Charge(models.Model):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="charges")
     item = models.CharField(_("item"), max_length=100)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     billed_at = models.DateTimeField(null=True, blank=True)
     billed_by = models.ForeignKey(

@@ -34,8 +34,11 @@ def install_order_types(**kwargs):
         WorkOrderType.objects.get_or_create(
             code=code,
             defaults={
-                "name": name, "name_en": name_en, "process_code": process,
-                "default_priority": priority, "position": position,
+                "name": name,
+                "name_en": name_en,
+                "process_code": process,
+                "default_priority": priority,
+                "position": position,
             },
         )
     if Category.objects.exists():

@@ -20,9 +20,11 @@ def departments_for_unit(unit):
     ancestors (group-wide departments, factories) and of its children."""
     path = unit.path
     prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0]
-    return Department.objects.filter(is_active=True).filter(
-        Q(unit__path__in=prefixes) | Q(unit__path__startswith=path)
-    ).select_related("unit")
+    return (
+        Department.objects.filter(is_active=True)
+        .filter(Q(unit__path__in=prefixes) | Q(unit__path__startswith=path))
+        .select_related("unit")
+    )
 
 
 def _text(label, rows=3):
@@ -53,23 +55,38 @@ PROCESS_FIELDS = {
         label=_("Appointment"),
         form_field=lambda order, user: forms.DateTimeField(
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"],
+            input_formats=[
+                "%Y-%m-%dT%H:%M",
+                "%Y-%m-%d %H:%M",
+                "%Y-%m-%d %H:%M:%S",
+                "%Y-%m-%dT%H:%M:%S",
+            ],
         ),
         apply=_set("appointment_at"),
         snapshot=lambda order: order.appointment_at.isoformat() if order.appointment_at else "",
     ),
-    "result": FieldSpec(_("Handling result"), _text(_("Handling result")), _set("result"), _get("result")),
+    "result": FieldSpec(
+        _("Handling result"), _text(_("Handling result")), _set("result"), _get("result")
+    ),
     "reply_note": FieldSpec(
-        _("Reply to the customer"), _text(_("Reply to the customer")), _set("reply_note"), _get("reply_note")
+        _("Reply to the customer"),
+        _text(_("Reply to the customer")),
+        _set("reply_note"),
+        _get("reply_note"),
     ),
     "satisfaction": FieldSpec(
         label=_("Satisfaction"),
-        form_field=lambda order, user: forms.ChoiceField(choices=[("", "---------"), *Satisfaction.choices]),
+        form_field=lambda order, user: forms.ChoiceField(
+            choices=[("", "---------"), *Satisfaction.choices]
+        ),
         apply=_set("satisfaction"),
         snapshot=_get("satisfaction"),
     ),
     "callback_note": FieldSpec(
-        _("Callback record"), _text(_("Callback record")), _set("callback_note"), _get("callback_note")
+        _("Callback record"),
+        _text(_("Callback record")),
+        _set("callback_note"),
+        _get("callback_note"),
     ),
     "note": FieldSpec(_("Note"), _text(_("Note"), rows=2)),
     "reason": FieldSpec(_("Reason"), _text(_("Reason"), rows=2)),

@@ -43,21 +43,34 @@ def keyword_q(text) -> Q:
     text = (text or "").strip()
     if not text:
         return Q()
-    return (
-        Q(number__icontains=text) | Q(title__icontains=text) | Q(customer__name__icontains=text)
-    )
+    return Q(number__icontains=text) | Q(title__icontains=text) | Q(customer__name__icontains=text)
 
 
 def filter_orders(
-    queryset, *, user, q="", state="", order_type=None, priority="", department=None,
-    channel="", date_from=None, date_to=None, overdue=False, mine=False, now=None,
+    queryset,
+    *,
+    user,
+    q="",
+    state="",
+    order_type=None,
+    priority="",
+    department=None,
+    channel="",
+    date_from=None,
+    date_to=None,
+    overdue=False,
+    mine=False,
+    now=None,
 ):
     """Narrow ``queryset`` by the order list's filters; empty values don't filter.
     ``state`` is a state code, so it matches every process version."""
     queryset = queryset.filter(keyword_q(q))
     exact = {
-        "state__code": state, "order_type": order_type, "priority": priority,
-        "department": department, "channel": channel,
+        "state__code": state,
+        "order_type": order_type,
+        "priority": priority,
+        "department": department,
+        "channel": channel,
     }
     queryset = queryset.filter(**{k: v for k, v in exact.items() if v not in (None, "")})
     if date_from:
@@ -132,9 +145,11 @@ def _inbox_orders(user, department=None):
 def department_queue(user, department=None):
     """Dispatched orders still waiting for their department's result, the
     earliest deadline (so the overdue ones) first."""
-    return _inbox_orders(user, department).filter(
-        resolved_at__isnull=True, closed_at__isnull=True
-    ).order_by(F("due_at").asc(nulls_last=True), "created_at")
+    return (
+        _inbox_orders(user, department)
+        .filter(resolved_at__isnull=True, closed_at__isnull=True)
+        .order_by(F("due_at").asc(nulls_last=True), "created_at")
+    )
 
 
 def recently_returned(user, department=None, now=None):
@@ -145,7 +160,8 @@ def recently_returned(user, department=None, now=None):
 def active_process(order_type):
     definition = (
         ProcessDefinition.objects.filter(code=order_type.process_code, is_active=True)
-        .order_by("-version").first()
+        .order_by("-version")
+        .first()
     )
     if definition is None:
         raise ValidationError(
@@ -157,9 +173,22 @@ def active_process(order_type):
 
 @transaction.atomic
 def register_order(
-    *, user, unit, order_type, title, description="", customer=None, channel="phone",
-    priority=None, category=None, location="", appointment_at=None,
-    contact_name="", contact_phone="", contact=None, data=None,
+    *,
+    user,
+    unit,
+    order_type,
+    title,
+    description="",
+    customer=None,
+    channel="phone",
+    priority=None,
+    category=None,
+    location="",
+    appointment_at=None,
+    contact_name="",
+    contact_phone="",
+    contact=None,
+    data=None,
 ) -> WorkOrder:
     if not user.is_center_staff:
         raise PermissionDenied(_("Only service-center staff register work orders."))
@@ -183,12 +212,22 @@ def register_order(
     process = active_process(order_type)
     order = WorkOrder(
         number=next_number(NUMBER_PREFIX),
-        unit=unit, order_type=order_type, category=category,
-        priority=priority or order_type.default_priority, channel=channel,
-        title=title, description=(description or "").strip(), customer=customer,
-        contact_name=contact_name, contact_phone=contact_phone, location=location,
-        appointment_at=appointment_at, process=process, state=process.start_state,
-        created_by=user, data=data or {},
+        unit=unit,
+        order_type=order_type,
+        category=category,
+        priority=priority or order_type.default_priority,
+        channel=channel,
+        title=title,
+        description=(description or "").strip(),
+        customer=customer,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        location=location,
+        appointment_at=appointment_at,
+        process=process,
+        state=process.start_state,
+        created_by=user,
+        data=data or {},
     )
     order.full_clean(exclude=["created_by", "process", "state"])
     order.save()
@@ -196,9 +235,17 @@ def register_order(
         contact.work_order = order
         contact.save(update_fields=["work_order"])
     timeline.record(
-        order, "order.registered", actor=user, customer=customer,
-        message=_("Work order %(number)s registered: %(title)s") % {"number": order.number, "title": title},
-        after={"state": order.state.code, "order_type": order_type.label, "priority": order.priority},
+        order,
+        "order.registered",
+        actor=user,
+        customer=customer,
+        message=_("Work order %(number)s registered: %(title)s")
+        % {"number": order.number, "title": title},
+        after={
+            "state": order.state.code,
+            "order_type": order_type.label,
+            "priority": order.priority,
+        },
     )
     return order
 
@@ -208,7 +255,11 @@ def intake(*, user, unit, channel, content, customer=None, order=None, contact_f
     """Register a contact and, when ``order`` holds work-order fields, the
     work order it leads to, in one transaction (the workbench's one screen)."""
     contact = register_contact(
-        user=user, unit=unit, channel=channel, content=content, customer=customer,
+        user=user,
+        unit=unit,
+        channel=channel,
+        content=content,
+        customer=customer,
         **(contact_fields or {}),
     )
     work_order = None
@@ -221,8 +272,16 @@ def intake(*, user, unit, channel, content, customer=None, order=None, contact_f
     return contact, work_order
 
 
-EDITABLE_FIELDS = ("title", "description", "category", "priority", "location", "appointment_at",
-                   "contact_name", "contact_phone")
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "priority",
+    "location",
+    "appointment_at",
+    "contact_name",
+    "contact_phone",
+)
 
 
 @transaction.atomic
@@ -234,7 +293,9 @@ def update_order(order, *, user, **changes) -> WorkOrder:
     order = WorkOrder.objects.select_for_update().get(pk=order.pk)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(_("These fields cannot be edited: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be edited: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
     if changes.get("contact_phone"):
         try:
             changes["contact_phone"] = phones.normalize(changes["contact_phone"])
@@ -251,8 +312,13 @@ def update_order(order, *, user, **changes) -> WorkOrder:
     order.full_clean(exclude=["created_by", "process", "state"])
     order.save()
     timeline.record(
-        order, "order.updated", actor=user, customer=order.customer,
-        message=_("Work order details changed"), before=before, after=after,
+        order,
+        "order.updated",
+        actor=user,
+        customer=order.customer,
+        message=_("Work order details changed"),
+        before=before,
+        after=after,
     )
     return order
 
@@ -288,14 +354,24 @@ def add_attachment(order, *, user, upload) -> Attachment:
         raise ValidationError({"file": [_("Choose a file to upload.")]})
     if upload.size > settings.KEFU_ATTACHMENT_MAX_BYTES:
         raise ValidationError(
-            {"file": [_("The file is larger than %(mb)d MB.") % {"mb": settings.KEFU_ATTACHMENT_MAX_BYTES // 2**20}]}
+            {
+                "file": [
+                    _("The file is larger than %(mb)d MB.")
+                    % {"mb": settings.KEFU_ATTACHMENT_MAX_BYTES // 2**20}
+                ]
+            }
         )
     name = upload.name.rsplit("/", 1)[-1][:200]
     attachment = Attachment.objects.create(
         work_order=order, file=upload, name=name, size=upload.size, uploaded_by=user
     )
-    timeline.record(order, "order.attachment", actor=user, customer=order.customer,
-                    message=_("Attachment added: %(name)s") % {"name": name})
+    timeline.record(
+        order,
+        "order.attachment",
+        actor=user,
+        customer=order.customer,
+        message=_("Attachment added: %(name)s") % {"name": name},
+    )
     return attachment
 
 
@@ -309,10 +385,16 @@ def add_charge(order, *, user, item, amount) -> Charge:
         errors["amount"] = [_("The amount must be more than zero.")]
     if errors:
         raise ValidationError(errors)
-    charge = Charge.objects.create(work_order=order, item=item.strip(), amount=amount, created_by=user)
+    charge = Charge.objects.create(
+        work_order=order, item=item.strip(), amount=amount, created_by=user
+    )
     timeline.record(
-        order, "order.charge", actor=user, customer=order.customer,
-        message=_("Charge recorded: %(item)s ¥%(amount)s") % {"item": charge.item, "amount": amount},
+        order,
+        "order.charge",
+        actor=user,
+        customer=order.customer,
+        message=_("Charge recorded: %(item)s ¥%(amount)s")
+        % {"item": charge.item, "amount": amount},
         after={"item": charge.item, "amount": str(amount), "status": charge.status},
     )
     return charge
@@ -362,14 +444,21 @@ def bill_charge(charge, *, user) -> Charge:
     if not can_bill(user, charge):
         raise PermissionDenied(_("Only finance or a supervisor can bill a charge."))
     if charge.status != Charge.Status.PENDING:
-        raise ValidationError(_("This charge is already %(status)s.") % {"status": charge.get_status_display()})
+        raise ValidationError(
+            _("This charge is already %(status)s.") % {"status": charge.get_status_display()}
+        )
     charge.status = Charge.Status.BILLED
     charge.billed_at = timezone.now()
     charge.billed_by = user
     charge.save()
     timeline.record(
-        charge.work_order, "order.charge_billed", actor=user, customer=charge.work_order.customer,
-        message=_("Charge billed by finance: %(item)s ¥%(amount)s") % {"item": charge.item, "amount": charge.amount},
-        before={"status": Charge.Status.PENDING}, after={"status": Charge.Status.BILLED},
+        charge.work_order,
+        "order.charge_billed",
+        actor=user,
+        customer=charge.work_order.customer,
+        message=_("Charge billed by finance: %(item)s ¥%(amount)s")
+        % {"item": charge.item, "amount": charge.amount},
+        before={"status": Charge.Status.PENDING},
+        after={"status": Charge.Status.BILLED},
     )
     return charge

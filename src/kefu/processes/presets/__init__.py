@@ -108,22 +108,37 @@ def load_definition(spec: dict, *, activate=True):
     if activate:
         ProcessDefinition.objects.filter(code=spec["code"]).update(is_active=False)
     definition = ProcessDefinition.objects.create(
-        code=spec["code"], version=version, name=spec["name"],
-        name_en=spec.get("name_en", ""), description=spec.get("description", ""),
+        code=spec["code"],
+        version=version,
+        name=spec["name"],
+        name_en=spec.get("name_en", ""),
+        description=spec.get("description", ""),
         is_active=activate,
     )
     states = {}
     for i, s in enumerate(spec["states"]):
         states[s["code"]] = State.objects.create(
-            definition=definition, code=s["code"], name=s["name"], name_en=s.get("name_en", ""),
-            kind=s.get("kind", "active"), color=s.get("color", "secondary"), position=i,
+            definition=definition,
+            code=s["code"],
+            name=s["name"],
+            name_en=s.get("name_en", ""),
+            kind=s.get("kind", "active"),
+            color=s.get("color", "secondary"),
+            position=i,
         )
     for i, t in enumerate(spec["transitions"]):
         transition = Transition.objects.create(
-            definition=definition, code=t["code"], name=t["name"], name_en=t.get("name_en", ""),
-            target=states[t["to"]], allowed_roles=t["roles"], fields=t.get("fields", []),
-            conditions=t.get("conditions", {}), effects=t.get("effects", []),
-            style=t.get("style", "primary"), position=i,
+            definition=definition,
+            code=t["code"],
+            name=t["name"],
+            name_en=t.get("name_en", ""),
+            target=states[t["to"]],
+            allowed_roles=t["roles"],
+            fields=t.get("fields", []),
+            conditions=t.get("conditions", {}),
+            effects=t.get("effects", []),
+            style=t.get("style", "primary"),
+            position=i,
         )
         transition.sources.set([states[c] for c in t["from"]])
     return definition
@@ -142,10 +157,16 @@ def export_definition(definition) -> dict:
         ],
         "transitions": [
             {
-                "code": t.code, "name": t.name, "name_en": t.name_en,
-                "from": [s.code for s in t.sources.order_by("position")], "to": t.target.code,
-                "roles": t.allowed_roles, "fields": t.fields, "conditions": t.conditions,
-                "effects": t.effects, "style": t.style,
+                "code": t.code,
+                "name": t.name,
+                "name_en": t.name_en,
+                "from": [s.code for s in t.sources.order_by("position")],
+                "to": t.target.code,
+                "roles": t.allowed_roles,
+                "fields": t.fields,
+                "conditions": t.conditions,
+                "effects": t.effects,
+                "style": t.style,
             }
             for t in definition.transitions.order_by("position").select_related("target")
         ],

@@ -7,8 +7,11 @@ from kefu.workorders import services
 @pytest.fixture
 def repair(users, org, customer, order_types):
     return services.register_order(
-        user=users["agent"], unit=org["east"], order_type=order_types["repair"],
-        title="厨房水管漏水", customer=customer,
+        user=users["agent"],
+        unit=org["east"],
+        order_type=order_types["repair"],
+        title="厨房水管漏水",
+        customer=customer,
     )
 
 
@@ -19,7 +22,9 @@ def codes(order, user):
 def test_full_loop_reaches_archive(repair, users, depts):
     assert repair.number.startswith("GD")
     assert repair.state.code == "registered"
-    order = take_transition(repair, "dispatch", users["agent"], {"department": depts["east_eng"].pk})
+    order = take_transition(
+        repair, "dispatch", users["agent"], {"department": depts["east_eng"].pk}
+    )
     assert order.state.code == "dispatched" and order.due_at is not None
     order = take_transition(order, "accept", users["handler"], {})
     assert order.assignee == users["handler"]
@@ -42,19 +47,30 @@ def order_timeline_verbs(order):
 
 
 def test_dissatisfied_callback_reopens(repair, users, depts):
-    order = take_transition(repair, "dispatch", users["agent"], {"department": depts["east_eng"].pk})
+    order = take_transition(
+        repair, "dispatch", users["agent"], {"department": depts["east_eng"].pk}
+    )
     order = take_transition(order, "complete", users["handler"], {"result": "已修"})
     order = take_transition(order, "inform", users["agent"], {"reply_note": "已告知"})
     with pytest.raises(TransitionError):
-        take_transition(order, "callback", users["agent"], {"satisfaction": "dissatisfied", "callback_note": "仍漏水"})
+        take_transition(
+            order,
+            "callback",
+            users["agent"],
+            {"satisfaction": "dissatisfied", "callback_note": "仍漏水"},
+        )
     order = take_transition(
         order, "reopen", users["agent"], {"satisfaction": "dissatisfied", "callback_note": "仍漏水"}
     )
-    assert order.state.code == "dispatched" and order.reopen_count == 1 and order.resolved_at is None
+    assert (
+        order.state.code == "dispatched" and order.reopen_count == 1 and order.resolved_at is None
+    )
 
 
 def test_handler_of_other_department_cannot_act(repair, users, depts):
-    order = take_transition(repair, "dispatch", users["agent"], {"department": depts["east_eng"].pk})
+    order = take_transition(
+        repair, "dispatch", users["agent"], {"department": depts["east_eng"].pk}
+    )
     assert codes(order, users["handler_west"]) == []
     with pytest.raises(TransitionError) as err:
         take_transition(order, "accept", users["handler_west"], {})
@@ -75,7 +91,10 @@ def test_required_field_missing(repair, users):
 
 def test_inquiry_closes_on_the_spot(users, org, customer, order_types, repair):
     inquiry = services.register_order(
-        user=users["agent"], unit=org["east"], order_type=order_types["inquiry"], title="物业费标准",
+        user=users["agent"],
+        unit=org["east"],
+        order_type=order_types["inquiry"],
+        title="物业费标准",
         customer=customer,
     )
     assert "answer" in codes(inquiry, users["agent"])

@@ -23,14 +23,26 @@ class Command(BaseCommand):
         worker = None
         if not options["no_worker"]:
             worker = subprocess.Popen(
-                [sys.executable, "-m", "kefu.cli", "run_huey", "--workers", "2", "--worker-type", "thread"]
+                [
+                    sys.executable,
+                    "-m",
+                    "kefu.cli",
+                    "run_huey",
+                    "--workers",
+                    "2",
+                    "--worker-type",
+                    "thread",
+                ]
             )
             self.stdout.write(f"Huey worker started (pid {worker.pid})")
         self.stdout.write(f"Kefu on http://{options['host']}:{options['port']}/")
         try:
             uvicorn.run(
-                "kefu.asgi:application", host=options["host"], port=options["port"],
-                workers=options["workers"], lifespan="off",
+                "kefu.asgi:application",
+                host=options["host"],
+                port=options["port"],
+                workers=options["workers"],
+                lifespan="off",
             )
         finally:
             if worker is not None and worker.poll() is None:
