@@ -38,7 +38,8 @@ def try_normalize(raw: str, region: str | None = None) -> str | None:
 
 
 def display(e164: str, region: str | None = None) -> str:
-    """The number as people of ``region`` write it (13812345678, 010 1234 5678)."""
+    """The number as people of ``region`` dial it (13812345678, 01012345678);
+    numbers of other regions in international form."""
     region = region or settings.KEFU_PHONE_REGION
     number = phonenumbers.parse(e164, None)
     if phonenumbers.region_code_for_number(number) == region:
