@@ -220,6 +220,9 @@ def lookup_by_phone(raw: str, user=None):
     return qs.order_by(key_first, "-created_at")
 
 
+PHONE_CHARACTERS = set("0123456789+-() ")
+
+
 def search(user, query: str):
     """Customers matching a phone number, a name or a product serial."""
     qs = visible_customers(user)
@@ -229,9 +232,11 @@ def search(user, query: str):
     # Subqueries rather than joins: no DISTINCT over a join of the whole
     # customer table, which keeps a search on hundreds of thousands of rows fast.
     e164 = phones.try_normalize(query) if sum(c.isdigit() for c in query) >= 5 else None
-    cond = Q(name__icontains=query) | Q(
-        pk__in=Product.objects.filter(serial=query).values("customer_id")
-    )
+    cond = Q(pk__in=Product.objects.filter(serial=query).values("customer_id"))
+    # Something that can only be a number is not looked for in the names:
+    # that would read every file.
+    if not set(query) <= PHONE_CHARACTERS:
+        cond |= Q(name__icontains=query)
     if e164:
         cond |= Q(pk__in=Phone.objects.filter(number=e164).values("customer_id"))
     # Up to eight digits may be the end of a number, or a landline's local

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from kefu.contacts.services import register_contact
-from kefu.core.models import AccessLog
+from kefu.core.models import AccessLog, OrgUnit
 from kefu.customers.services import update_customer
 from kefu.factories import CustomerFactory
 from kefu.processes.engine import take_transition
@@ -242,3 +242,18 @@ def test_reveal_by_department_staff_is_refused_and_not_logged(client, users, cus
 
 def test_reveal_of_unknown_phone_is_404(agent_client, customer):
     assert agent_client.post(reverse("customers:reveal_phone", args=[99999])).status_code == 404
+
+
+def test_headquarters_does_not_see_another_organisation(client, users, customer):
+    # The whole-organisation shortcut of the scope must not reach a second root.
+    other = OrgUnit.objects.create(name="另一集团", code="other", kind=OrgUnit.Kind.GROUP)
+    CustomerFactory(unit=other, name="外部客户")
+    client.force_login(users["manager"])
+    assert "外部客户" not in names(client.get(LIST))
+    assert "外部客户" not in names(client.get(LIST, {"q": "外部"}))
+
+
+def test_a_number_is_not_searched_in_names(agent_client, org, customer):
+    CustomerFactory(unit=org["east"], name="5678 便利店")
+    assert names(agent_client.get(LIST, {"q": "5678"})) == ["张伟"]
+    assert names(agent_client.get(LIST, {"q": "便利店"})) == ["5678 便利店"]
