@@ -5,7 +5,9 @@ match what the schema documents."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -43,6 +45,18 @@ def seeded(users, org, depts, customer, order_types, settings, tmp_path):
     return supervisor
 
 
+@pytest.fixture
+def persistent_connection():
+    """Keep the test's database connection across requests, as Django's test
+    client does: the WSGI handler closes it at the end of each request,
+    which would end the test's transaction (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 # Generating the schema needs no database, so it is loaded when the module is
 # collected; each operation then runs as its own test on a fresh ``seeded``.
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
@@ -54,7 +68,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_api_never_fails(case, seeded):
+def test_api_never_fails(case, seeded, persistent_connection):
     token, _ = Token.objects.get_or_create(user=seeded)
     case.call_and_validate(
         headers={"Authorization": f"Token {token.key}", "Accept-Language": "zh-hans"},

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from kefu.contacts.models import Contact
 from kefu.core.serializers import (
+    DateTimeField,
     UnitBriefSerializer,
     UnitField,
     UserBriefSerializer,
@@ -49,6 +50,8 @@ class ContactSerializer(serializers.ModelSerializer):
 class ContactFieldsSerializer(serializers.ModelSerializer):
     """The fields of a contact besides unit, channel and customer (also used
     inline when a work order is registered together with its contact)."""
+
+    occurred_at = DateTimeField(required=False)
 
     class Meta:
         model = Contact

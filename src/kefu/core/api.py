@@ -137,10 +137,22 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class NaturalKeyChoiceField(django_filters.fields.ModelChoiceField):
+    def to_python(self, value):
+        # PostgreSQL refuses to look up text with a NUL; nothing is named so.
+        if isinstance(value, str) and "\x00" in value:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class NaturalKeyFilter(django_filters.ModelChoiceFilter):
     """A filter on a row named by a text field (``to_field_name``: a code, a
     tag name); an unknown name is a 400 that lists nothing."""
+
+    field_class = NaturalKeyChoiceField
 
 
 class FlagField(forms.NullBooleanField):

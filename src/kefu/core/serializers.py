@@ -2,8 +2,15 @@
 timeline events, fields scoped to what the requesting user may see, and the
 description of a Django form (the fields a process action asks for)."""
 
+from datetime import UTC, datetime
+
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -258,3 +265,46 @@ class FormDataField(serializers.Field):
 
     def to_representation(self, value):
         return value
+
+
+class NaturalKeyField(serializers.SlugRelatedField):
+    """A reference by a text key (a type's code, a tag's name). Text with a
+    NUL character names nothing, and PostgreSQL refuses to even look it up."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
+def _contains_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
+def reject_null_characters(value):
+    """Validator for free-form JSON: PostgreSQL cannot store NUL in text."""
+    if _contains_nul(value):
+        raise serializers.ValidationError(ProhibitNullCharactersValidator.message)
+    return value
+
+
+# A service center means dates of this century; year 489, say, is a typo
+# (and its local-time offset, +08:05:43, is not even valid in JSON dates).
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+class DateTimeField(serializers.DateTimeField):
+    def __init__(self, **kwargs):
+        kwargs["validators"] = [
+            *kwargs.get("validators", []),
+            MinValueValidator(EARLIEST),
+            MaxValueValidator(LATEST),
+        ]
+        super().__init__(**kwargs)

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kefu.core.serializers import (
+    NaturalKeyField,
     ScopedPrimaryKeyRelatedField,
     UnitBriefSerializer,
     UnitField,
@@ -148,7 +149,7 @@ class CustomerWriteSerializer(serializers.ModelSerializer):
     ``products``, when given, replace the customer's lists."""
 
     unit = UnitField(help_text="Unit of the customer file; default: the user's unit.")
-    tags = serializers.SlugRelatedField(
+    tags = NaturalKeyField(
         slug_field="name",
         many=True,
         required=False,

@@ -164,7 +164,7 @@ class WorkOrderViewSet(
     )
     @action(
         detail=False,
-        url_path=r"by-number/(?P<number>[^/]+)",
+        url_path=r"by-number/(?P<number>[-\w]+)",
         filter_backends=[],
         pagination_class=None,
     )
@@ -211,7 +211,7 @@ class WorkOrderViewSet(
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"transitions/(?P<code>[^/]+)",
+        url_path=r"transitions/(?P<code>[-\w]+)",
         url_name="take-transition",
         filter_backends=[],
         pagination_class=None,
@@ -372,6 +372,7 @@ class OrderTypeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrderTypeSerializer
     pagination_class = None
     lookup_field = "code"
+    lookup_value_regex = r"[-\w]+"
     filterset_fields = ["is_active"]
 
 

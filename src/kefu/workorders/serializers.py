@@ -8,11 +8,14 @@ from rest_framework import serializers
 
 from kefu.contacts.serializers import ContactFieldsSerializer, WorkOrderRefSerializer
 from kefu.core.serializers import (
+    DateTimeField,
     DepartmentBriefSerializer,
     FormFieldSerializer,
+    NaturalKeyField,
     UnitBriefSerializer,
     UnitField,
     UserBriefSerializer,
+    reject_null_characters,
 )
 from kefu.customers.serializers import CustomerBriefSerializer, CustomerField, MaskedPhoneField
 from kefu.processes.engine import available_transitions
@@ -169,7 +172,7 @@ class ContactInlineSerializer(ContactFieldsSerializer):
 
 class WorkOrderCreateSerializer(serializers.ModelSerializer):
     unit = UnitField(help_text="Unit of the order; default: the customer's unit, else the user's.")
-    order_type = serializers.SlugRelatedField(
+    order_type = NaturalKeyField(
         slug_field="code",
         queryset=WorkOrderType.objects.filter(is_active=True),
         help_text="Work-order type code (inquiry, complaint, repair, ...).",
@@ -189,7 +192,12 @@ class WorkOrderCreateSerializer(serializers.ModelSerializer):
         allow_blank=True,
         help_text="Any usual form; stored normalised.",
     )
-    data = serializers.DictField(required=False, help_text="Extra fields of the order's process.")
+    appointment_at = DateTimeField(required=False, allow_null=True)
+    data = serializers.DictField(
+        required=False,
+        validators=[reject_null_characters],
+        help_text="Extra fields of the order's process.",
+    )
     contact = ContactInlineSerializer(
         required=False,
         help_text="Register the contact this order comes from in the same step.",
@@ -220,6 +228,7 @@ class WorkOrderUpdateSerializer(serializers.ModelSerializer):
         queryset=Category.objects.all(), required=False, allow_null=True
     )
     contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    appointment_at = DateTimeField(required=False, allow_null=True)
 
     class Meta:
         model = WorkOrder

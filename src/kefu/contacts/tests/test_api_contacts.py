@@ -65,6 +65,8 @@ def test_register_contact_of_unknown_caller_defaults_to_users_unit(users):
         ({"channel": "phone", "content": "x", "direction": "sideways"}, "direction"),
         ({"channel": "phone", "content": "x", "customer": "abc"}, "customer"),
         ({"channel": "phone", "content": "x", "occurred_at": "yesterday"}, "occurred_at"),
+        ({"channel": "phone", "content": "x", "occurred_at": "1999-12-31T12:00:00"}, "occurred_at"),
+        ({"channel": "phone", "content": "x\x00"}, "content"),
         ({"channel": "phone", "content": "x", "unit": 999999}, "unit"),
         ({"channel": "phone", "content": {"text": "x"}}, "content"),
     ],
