@@ -12,6 +12,7 @@ from kefu.processes.presets import (
     load_definition,
     validate_spec,
 )
+from kefu.workorders.models import WorkOrder
 from kefu.workorders.services import active_process
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +133,14 @@ def test_every_preset_file_is_valid():
     files = sorted(PRESET_DIR.glob("*.json"))
     assert files
     for path in files:
-        validate_spec(json.loads(path.read_text(encoding="utf-8")))
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        validate_spec(spec)
+        # Work-order processes name fields and effects that work orders have.
+        for transition in spec["transitions"]:
+            assert {f["name"] for f in transition.get("fields", [])} <= set(
+                WorkOrder.PROCESS_FIELDS
+            )
+            assert set(transition.get("effects", [])) <= set(WorkOrder.PROCESS_EFFECTS)
 
 
 def test_transitions_of_one_version_do_not_leak_into_another(spec):
