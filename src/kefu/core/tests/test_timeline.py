@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -7,6 +8,7 @@ from kefu.core import timeline
 from kefu.core.timeline import events_for, events_for_customer
 from kefu.factories import CustomerFactory
 from kefu.processes.engine import take_transition
+from kefu.processes.presets import PRESET_DIR
 from kefu.workorders import services
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +157,24 @@ def test_customer_timeline_collects_contacts_orders_and_transitions(
     assert verbs == ["transition.dispatch", "order.registered", "contact.registered"]
     subjects = {e.content_type.model for e in events_for_customer(customer)}
     assert subjects == {"contact", "workorder"}
+
+
+def test_answer_on_the_spot_is_an_event(users, org, customer, order_types):
+    inquiry = services.register_order(
+        user=users["agent"],
+        unit=org["east"],
+        order_type=order_types["inquiry"],
+        title="物业费标准",
+        customer=customer,
+    )
+    order = take_transition(inquiry, "answer", users["agent"], {"reply_note": "2.5元/平方米/月"})
+    event = events_for(order).first()
+    assert event.verb == "transition.answer" and event.actor == users["agent"]
+    assert event.before == {"state": "registered", "reply_note": ""}
+    assert event.after == {"state": "archived", "reply_note": "2.5元/平方米/月"}
+
+
+def test_every_transition_of_the_closed_loop_is_covered_here():
+    spec = json.loads((PRESET_DIR / "closed_loop.json").read_text(encoding="utf-8"))
+    covered = {step[1] for step in LOOP} | {"send_back", "redispatch", "cancel", "answer"}
+    assert {t["code"] for t in spec["transitions"]} == covered
