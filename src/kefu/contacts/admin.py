@@ -22,5 +22,3 @@ class ContactAdmin(ReadOnlyAdmin):
     search_fields = ("content", "caller", "customer__name", "agent__username", "agent__agent_no")
     date_hierarchy = "occurred_at"
     list_select_related = ("customer", "agent", "unit", "work_order")
-    # Counting a large table on every page costs more than the page.
-    show_full_result_count = False

@@ -62,8 +62,6 @@ class CustomerAdmin(ReadOnlyAdmin):
     search_fields = ("name", "contact_person", "email")
     search_help_text = _("Name, contact person, email or phone number in any form.")
     list_select_related = ("unit",)
-    # Counting 300,000 files on every search costs more than the search.
-    show_full_result_count = False
     date_hierarchy = "created_at"
     fields = (
         "name",
