@@ -153,13 +153,28 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kefu API",
-    "DESCRIPTION": "Customer service center: customers, contacts, work orders.",
+    "DESCRIPTION": (
+        "Customer service center: customers, contacts, work orders.\n\n"
+        "Authenticate with `Authorization: Token <token>` (see `POST /api/token/`) or a "
+        "browser session. Every list and record is limited to what the user may see: "
+        "their organisation unit and the units below it, or for department staff the "
+        "orders dispatched to their department; anything else answers 404. Errors are "
+        "JSON, `{\"field\": [\"message\"]}` or `{\"detail\": \"message\"}`, in the "
+        "language of `Accept-Language` (Chinese by default, English)."
+    ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from the drf-spectacular-sidecar package: users are offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "TAGS": [
+        {"name": "auth", "description": "API tokens."},
+        {"name": "customers", "description": "Customer files (客户档案), caller-ID lookup."},
+        {"name": "contacts", "description": "Contact records (来电/接待记录)."},
+        {"name": "work orders", "description": "Work orders (工单) and their closed loop."},
+        {"name": "reference", "description": "The user, units, departments, types, processes."},
+    ],
     # Several models have a "kind"; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "OrgUnitKindEnum": "kefu.core.models.OrgUnit.Kind",

@@ -122,7 +122,14 @@ class CustomerViewSet(
         "first. The number may be written in any usual form (138 1234 5678, +86…, 0086…, "
         "010-12345678).",
         tags=["customers"],
-        parameters=[OpenApiParameter("phone", OpenApiTypes.STR, required=True)],
+        parameters=[
+            OpenApiParameter(
+                "phone",
+                OpenApiTypes.STR,
+                required=True,
+                description="The caller's number as the PBX or the agent has it.",
+            )
+        ],
         responses=LookupSerializer,
     )
     @action(detail=False, filter_backends=[], pagination_class=None)

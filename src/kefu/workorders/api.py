@@ -159,7 +159,14 @@ class WorkOrderViewSet(
     @extend_schema(
         summary="Find a work order by its number",
         tags=["work orders"],
-        parameters=[OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        parameters=[
+            OpenApiParameter(
+                "number",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="The work-order number, e.g. GD20261123-0001.",
+            )
+        ],
         responses={200: WorkOrderDetailSerializer, 404: ERRORS[404]},
     )
     @action(
@@ -200,7 +207,14 @@ class WorkOrderViewSet(
         "400: invalid fields; 403: not allowed for the user; 404: no such action; "
         "409: not possible in the order's current state.",
         tags=["work orders"],
-        parameters=[OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        parameters=[
+            OpenApiParameter(
+                "code",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="An action code from the transitions list (dispatch, accept, ...).",
+            )
+        ],
         request=OpenApiTypes.OBJECT,
         responses={
             200: WorkOrderDetailSerializer,
