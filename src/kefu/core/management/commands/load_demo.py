@@ -51,14 +51,17 @@ class Command(BaseCommand):
             days=options["days"],
             seed=options["seed"],
         )
-        stats = summary.stats
+        stats, counts = summary.stats, summary.counts
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo loaded in {summary.seconds:.1f} s: {summary.customers} customers, "
-                f"{stats['orders']} work orders and {stats['walked'] + stats['replayed']} contacts "
-                f"in {stats['steps']} steps ({stats['walked']} requests walked through the services "
-                f"and the process engine, {stats['replayed']} replayed in bulk)."
+                f"Demo loaded in {summary.seconds:.0f} s: {counts['customers']} customers, "
+                f"{counts['contacts']} contacts, {counts['orders']} work orders "
+                f"({counts['open']} open), {counts['events']} timeline events."
             )
+        )
+        self.stdout.write(
+            f"{stats['walked']} requests went through the services and the process engine step "
+            f"by step, {stats['replayed']} were replayed in bulk (see kefu/demo/replay.py)."
         )
         self.stdout.write(f"\nLogins (password for all: {PASSWORD}):")
         for user in summary.organisation.logins:
