@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kefu.core.choices import Channel
 from kefu.processes.models import State, Transition
 
 register = template.Library()
@@ -62,6 +63,18 @@ SUBJECT_LINKS = {"workorders.workorder": ("workorders:detail", "number")}
 # Events whose before/after describe a row belonging to the subject, not the
 # subject itself: verb -> the model of that row.
 ROW_MODELS = {"order.charge": "workorders.Charge", "order.charge_billed": "workorders.Charge"}
+# Events whose message says nothing that could have changed since: shown in
+# the reader's language (the same words the services record).
+FIXED_TITLES = {
+    "customer.created": lambda event: _("Customer file created"),
+    "customer.updated": lambda event: _("Customer file changed"),
+    "order.updated": lambda event: _("Work order details changed"),
+    "contact.registered": lambda event: (
+        _("%(channel)s contact registered") % {"channel": Channel(event.after["channel"]).label}
+        if event.after.get("channel") in Channel.values
+        else event.message
+    ),
+}
 # Keys written under another name than the model field's.
 KEY_FIELDS = {"type": "order_type"}
 
@@ -118,8 +131,11 @@ class _Values:
         return self._labels.get((kind, getattr(subject, "process_id", None), code), code)
 
     def title(self, event, subject):
-        """A transition reads "action: from → to" in the reader's language;
-        other events keep the message written when they happened."""
+        """Transitions and the events of ``FIXED_TITLES`` read in the reader's
+        language; other events keep the message written when they happened
+        (it holds what was true then)."""
+        if event.verb in FIXED_TITLES:
+            return FIXED_TITLES[event.verb](event)
         if event.verb.startswith("transition.") and subject is not None:
             source, target = event.before.get("state"), event.after.get("state")
             if source and target:

@@ -257,3 +257,19 @@ def test_a_number_is_not_searched_in_names(agent_client, org, customer):
     CustomerFactory(unit=org["east"], name="5678 便利店")
     assert names(agent_client.get(LIST, {"q": "5678"})) == ["张伟"]
     assert names(agent_client.get(LIST, {"q": "便利店"})) == ["5678 便利店"]
+
+
+def test_timeline_titles_follow_the_reader_language(client, users, org, customer):
+    register_contact(
+        user=users["agent"],
+        unit=org["east"],
+        channel="walk_in",
+        content="前台来访",
+        customer=customer,
+    )
+    update_customer(customer, user=users["agent"], notes="备注")
+    client.force_login(users["agent"])
+    html = client.get(detail(customer), headers={"accept-language": "en"}).content.decode()
+    assert "Walk-in contact registered" in html and "Customer file changed" in html
+    html = client.get(detail(customer), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "登记来电/接待记录（上门来访）" in html and "修改客户档案" in html
