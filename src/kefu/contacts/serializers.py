@@ -5,6 +5,7 @@ from rest_framework import serializers
 from kefu.contacts.models import Contact
 from kefu.core.serializers import (
     DateTimeField,
+    ModelSerializer,
     UnitBriefSerializer,
     UnitField,
     UserBriefSerializer,
@@ -13,13 +14,13 @@ from kefu.customers.serializers import CustomerBriefSerializer, CustomerField, M
 from kefu.workorders.models import WorkOrder
 
 
-class WorkOrderRefSerializer(serializers.ModelSerializer):
+class WorkOrderRefSerializer(ModelSerializer):
     class Meta:
         model = WorkOrder
         fields = ["id", "number", "title"]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     unit = UnitBriefSerializer(read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
     direction_display = serializers.CharField(source="get_direction_display", read_only=True)
@@ -47,7 +48,7 @@ class ContactSerializer(serializers.ModelSerializer):
         ]
 
 
-class ContactFieldsSerializer(serializers.ModelSerializer):
+class ContactFieldsSerializer(ModelSerializer):
     """The fields of a contact besides unit, channel and customer (also used
     inline when a work order is registered together with its contact)."""
 

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kefu.core.serializers import (
+    ModelSerializer,
     NaturalKeyField,
     ScopedPrimaryKeyRelatedField,
     UnitBriefSerializer,
@@ -42,7 +43,7 @@ class CustomerField(ScopedPrimaryKeyRelatedField):
         super().__init__(_visible_with_unit, queryset=Customer.objects.all(), **kwargs)
 
 
-class PhoneSerializer(serializers.ModelSerializer):
+class PhoneSerializer(ModelSerializer):
     masked = serializers.CharField(read_only=True)
 
     class Meta:
@@ -50,7 +51,7 @@ class PhoneSerializer(serializers.ModelSerializer):
         fields = ["id", "masked", "kind", "label", "is_primary"]
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressSerializer(ModelSerializer):
     id = serializers.IntegerField(
         required=False, help_text="Set to change an existing address; leave out to add one."
     )
@@ -61,7 +62,7 @@ class AddressSerializer(serializers.ModelSerializer):
         fields = ["id", *ADDRESS_FIELDS, "text"]
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     id = serializers.IntegerField(
         required=False, help_text="Set to change an existing product; leave out to add one."
     )
@@ -71,13 +72,13 @@ class ProductSerializer(serializers.ModelSerializer):
         fields = ["id", *PRODUCT_FIELDS]
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(ModelSerializer):
     class Meta:
         model = Tag
         fields = ["id", "name", "color"]
 
 
-class CustomerBriefSerializer(serializers.ModelSerializer):
+class CustomerBriefSerializer(ModelSerializer):
     """A customer as other records show it."""
 
     segment_display = serializers.CharField(source="get_segment_display", read_only=True)
@@ -87,7 +88,7 @@ class CustomerBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "segment", "segment_display"]
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ModelSerializer):
     unit = UnitBriefSerializer(read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     segment_display = serializers.CharField(source="get_segment_display", read_only=True)
@@ -121,7 +122,7 @@ class CustomerSerializer(serializers.ModelSerializer):
         ]
 
 
-class CustomerLookupSerializer(serializers.ModelSerializer):
+class CustomerLookupSerializer(ModelSerializer):
     """What a screen pop shows about a caller."""
 
     unit = UnitBriefSerializer(read_only=True)
@@ -144,7 +145,7 @@ class CustomerLookupSerializer(serializers.ModelSerializer):
         ]
 
 
-class CustomerWriteSerializer(serializers.ModelSerializer):
+class CustomerWriteSerializer(ModelSerializer):
     """Creating or changing a customer file. ``phones``, ``addresses`` and
     ``products``, when given, replace the customer's lists."""
 

@@ -11,6 +11,7 @@ from kefu.core.serializers import (
     DateTimeField,
     DepartmentBriefSerializer,
     FormFieldSerializer,
+    ModelSerializer,
     NaturalKeyField,
     UnitBriefSerializer,
     UnitField,
@@ -44,7 +45,7 @@ ORDER_RELATED = (
 )
 
 
-class StateSerializer(serializers.ModelSerializer):
+class StateSerializer(ModelSerializer):
     name = serializers.CharField(source="label", read_only=True)
 
     class Meta:
@@ -52,7 +53,7 @@ class StateSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "kind", "color"]
 
 
-class OrderTypeBriefSerializer(serializers.ModelSerializer):
+class OrderTypeBriefSerializer(ModelSerializer):
     name = serializers.CharField(source="label", read_only=True)
 
     class Meta:
@@ -60,7 +61,7 @@ class OrderTypeBriefSerializer(serializers.ModelSerializer):
         fields = ["code", "name"]
 
 
-class CategoryBriefSerializer(serializers.ModelSerializer):
+class CategoryBriefSerializer(ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "name", "parent"]
@@ -72,7 +73,7 @@ class ActionBriefSerializer(serializers.Serializer):
     style = serializers.CharField()
 
 
-class WorkOrderListSerializer(serializers.ModelSerializer):
+class WorkOrderListSerializer(ModelSerializer):
     order_type = OrderTypeBriefSerializer(read_only=True)
     category = CategoryBriefSerializer(read_only=True, allow_null=True)
     state = StateSerializer(read_only=True)
@@ -114,7 +115,7 @@ class WorkOrderListSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProcessBriefSerializer(serializers.ModelSerializer):
+class ProcessBriefSerializer(ModelSerializer):
     name = serializers.CharField(source="label", read_only=True)
 
     class Meta:
@@ -170,7 +171,7 @@ class ContactInlineSerializer(ContactFieldsSerializer):
     """The contact a work order comes from, registered with it in one step."""
 
 
-class WorkOrderCreateSerializer(serializers.ModelSerializer):
+class WorkOrderCreateSerializer(ModelSerializer):
     unit = UnitField(help_text="Unit of the order; default: the customer's unit, else the user's.")
     order_type = NaturalKeyField(
         slug_field="code",
@@ -223,7 +224,7 @@ class WorkOrderCreateSerializer(serializers.ModelSerializer):
         ]
 
 
-class WorkOrderUpdateSerializer(serializers.ModelSerializer):
+class WorkOrderUpdateSerializer(ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), required=False, allow_null=True
     )
@@ -245,7 +246,7 @@ class TransitionDescriptionSerializer(serializers.Serializer):
     fields = FormFieldSerializer(many=True)
 
 
-class NoteSerializer(serializers.ModelSerializer):
+class NoteSerializer(ModelSerializer):
     author = UserBriefSerializer(read_only=True)
 
     class Meta:
@@ -254,7 +255,7 @@ class NoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class ChargeSerializer(serializers.ModelSerializer):
+class ChargeSerializer(ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     created_by = UserBriefSerializer(read_only=True)
     billed_by = UserBriefSerializer(read_only=True, allow_null=True)
@@ -282,7 +283,7 @@ class ChargeToBillSerializer(ChargeSerializer):
         fields = [*ChargeSerializer.Meta.fields, "work_order"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     uploaded_by = UserBriefSerializer(read_only=True)
     download_url = serializers.SerializerMethodField()
 
@@ -301,7 +302,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class OrderTypeSerializer(serializers.ModelSerializer):
+class OrderTypeSerializer(ModelSerializer):
     name = serializers.CharField(source="label", read_only=True)
 
     class Meta:
@@ -309,7 +310,7 @@ class OrderTypeSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "process_code", "default_priority", "position", "is_active"]
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     order_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -317,7 +318,7 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ["id", "order_type", "parent", "name", "position"]
 
 
-class TransitionDefinitionSerializer(serializers.ModelSerializer):
+class TransitionDefinitionSerializer(ModelSerializer):
     name = serializers.CharField(source="label", read_only=True)
     sources = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     target = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -338,7 +339,7 @@ class TransitionDefinitionSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProcessDefinitionSerializer(serializers.ModelSerializer):
+class ProcessDefinitionSerializer(ModelSerializer):
     name = serializers.CharField(source="label", read_only=True)
     states = StateSerializer(many=True, read_only=True)
     transitions = TransitionDefinitionSerializer(many=True, read_only=True)
