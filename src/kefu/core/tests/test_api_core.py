@@ -180,3 +180,43 @@ def test_reference_filters_malformed(users):
     client = client_for(users["agent"])
     assert client.get("/api/departments/", {"kind": "alien"}).status_code == 400
     assert client.get("/api/org-units/", {"parent": "abc"}).status_code == 400
+
+
+@pytest.fixture
+def order(users, org, customer, order_types):
+    from kefu.workorders.services import register_order
+
+    return register_order(
+        user=users["agent"],
+        unit=org["east"],
+        order_type=order_types["repair"],
+        title="厨房水管漏水",
+        customer=customer,
+    )
+
+
+def test_invalid_json_on_every_write_endpoint(users, customer, order):
+    from kefu.contacts.models import Contact
+    from kefu.core.models import TimelineEvent
+    from kefu.workorders.models import WorkOrder
+
+    client = client_for(users["agent"])
+    events = TimelineEvent.objects.count()
+    writes = [
+        ("POST", "/api/token/"),
+        ("POST", "/api/customers/"),
+        ("PATCH", f"/api/customers/{customer.pk}/"),
+        ("POST", "/api/contacts/"),
+        ("POST", "/api/workorders/"),
+        ("PATCH", f"/api/workorders/{order.pk}/"),
+        ("POST", f"/api/workorders/{order.pk}/transitions/dispatch/"),
+        ("POST", f"/api/workorders/{order.pk}/notes/"),
+        ("POST", f"/api/workorders/{order.pk}/charges/"),
+    ]
+    for method, url in writes:
+        response = client.generic(method, url, '{"title": "x",', content_type="application/json")
+        assert response.status_code == 400, (method, url)
+        assert response.data["detail"].startswith("JSON"), response.data
+    assert TimelineEvent.objects.count() == events
+    assert WorkOrder.objects.count() == 1 and not Contact.objects.exists()
+    assert not order.notes.exists() and not order.charges.exists()
