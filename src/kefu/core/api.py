@@ -68,62 +68,6 @@ class NewestFirstCursorPagination(pagination.CursorPagination):
     max_page_size = 200
 
 
-class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
-@extend_schema_view(
-    post=extend_schema(
-        summary="Obtain an API token",
-        description=(
-            "Exchange a username and password for the user's API token; send it as "
-            "`Authorization: Token <token>` with every other request."
-        ),
-        tags=["auth"],
-        auth=[],
-        responses={200: TokenResponseSerializer},
-    )
-)
-class TokenView(ObtainAuthToken):
-    # Credentials are in the body; a browser session must not demand a CSRF token here.
-    authentication_classes = ()
-
-
-class MeView(APIView):
-    @extend_schema(summary="The requesting user", tags=["reference"], responses=MeSerializer)
-    def get(self, request):
-        user = User.objects.select_related("unit", "department").get(pk=request.user.pk)
-        return Response(MeSerializer(user).data)
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Organisation units the user may see", tags=["reference"]),
-    retrieve=extend_schema(summary="An organisation unit", tags=["reference"]),
-)
-class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = OrgUnit.objects.none()  # the model, for the schema; get_queryset scopes
-    serializer_class = OrgUnitSerializer
-    pagination_class = PageNumberPagination
-    filterset_fields = ["kind", "parent"]
-
-    def get_queryset(self):
-        return visible_units(self.request.user)
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Departments the user may see", tags=["reference"]),
-    retrieve=extend_schema(summary="A department", tags=["reference"]),
-)
-class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Department.objects.none()  # the model, for the schema; get_queryset scopes
-    serializer_class = DepartmentSerializer
-    pagination_class = PageNumberPagination
-    filterset_fields = ["unit", "kind", "function", "is_active"]
-
-    def get_queryset(self):
-        return scoping.visible_departments(self.request.user)
-
-
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
     """A filter on a record id: a whole number in the database's range (a
@@ -178,3 +122,79 @@ class FlagFilter(django_filters.BooleanFilter):
     """``true``/``false`` (or 1/0); anything else is a 400 rather than ignored."""
 
     field_class = FlagField
+
+
+class OrgUnitFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=OrgUnit.Kind.choices)
+    parent = IdFilter(label="Parent unit id")
+
+    class Meta:
+        model = OrgUnit
+        fields = []
+
+
+class DepartmentFilter(django_filters.FilterSet):
+    unit = IdFilter(label="Unit id")
+    kind = django_filters.ChoiceFilter(choices=Department.Kind.choices)
+    function = django_filters.ChoiceFilter(choices=Department.Function.choices)
+    is_active = FlagFilter()
+
+    class Meta:
+        model = Department
+        fields = []
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Obtain an API token",
+        description=(
+            "Exchange a username and password for the user's API token; send it as "
+            "`Authorization: Token <token>` with every other request."
+        ),
+        tags=["auth"],
+        auth=[],
+        responses={200: TokenResponseSerializer},
+    )
+)
+class TokenView(ObtainAuthToken):
+    # Credentials are in the body; a browser session must not demand a CSRF token here.
+    authentication_classes = ()
+
+
+class MeView(APIView):
+    @extend_schema(summary="The requesting user", tags=["reference"], responses=MeSerializer)
+    def get(self, request):
+        user = User.objects.select_related("unit", "department").get(pk=request.user.pk)
+        return Response(MeSerializer(user).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Organisation units the user may see", tags=["reference"]),
+    retrieve=extend_schema(summary="An organisation unit", tags=["reference"]),
+)
+class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = OrgUnit.objects.none()  # the model, for the schema; get_queryset scopes
+    serializer_class = OrgUnitSerializer
+    pagination_class = PageNumberPagination
+    filterset_class = OrgUnitFilter
+
+    def get_queryset(self):
+        return visible_units(self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Departments the user may see", tags=["reference"]),
+    retrieve=extend_schema(summary="A department", tags=["reference"]),
+)
+class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Department.objects.none()  # the model, for the schema; get_queryset scopes
+    serializer_class = DepartmentSerializer
+    pagination_class = PageNumberPagination
+    filterset_class = DepartmentFilter
+
+    def get_queryset(self):
+        return scoping.visible_departments(self.request.user)

@@ -377,6 +377,23 @@ class WorkOrderViewSet(
         return FileResponse(handle, as_attachment=True, filename=attachment.name)
 
 
+class OrderTypeFilter(django_filters.FilterSet):
+    is_active = FlagFilter()
+
+    class Meta:
+        model = WorkOrderType
+        fields = []
+
+
+class ProcessDefinitionFilter(django_filters.FilterSet):
+    code = django_filters.CharFilter()
+    is_active = FlagFilter()
+
+    class Meta:
+        model = ProcessDefinition
+        fields = []
+
+
 @extend_schema_view(
     list=extend_schema(summary="Work-order types", tags=["reference"]),
     retrieve=extend_schema(summary="A work-order type", tags=["reference"]),
@@ -387,7 +404,7 @@ class OrderTypeViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
     lookup_field = "code"
     lookup_value_regex = r"[-\w]+"
-    filterset_fields = ["is_active"]
+    filterset_class = OrderTypeFilter
 
 
 class CategoryFilter(django_filters.FilterSet):
@@ -425,7 +442,7 @@ class ProcessDefinitionViewSet(viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = ProcessDefinitionSerializer
     pagination_class = None
-    filterset_fields = ["code", "is_active"]
+    filterset_class = ProcessDefinitionFilter
 
 
 @extend_schema_view(

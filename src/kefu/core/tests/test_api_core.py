@@ -180,6 +180,16 @@ def test_reference_filters_malformed(users):
     client = client_for(users["agent"])
     assert client.get("/api/departments/", {"kind": "alien"}).status_code == 400
     assert client.get("/api/org-units/", {"parent": "abc"}).status_code == 400
+    assert client.get("/api/departments/", {"is_active": "perhaps"}).status_code == 400
+
+
+def test_unknown_and_foreign_ids_answer_alike(users, org):
+    # An unknown unit and another unit's id both give an empty list: no 400
+    # that would tell an id exists.
+    client = client_for(users["agent"])
+    for unit_id in (999999, org["west"].pk):
+        response = client.get("/api/departments/", {"unit": unit_id})
+        assert response.status_code == 200 and response.data["results"] == []
 
 
 @pytest.fixture
