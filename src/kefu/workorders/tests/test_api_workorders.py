@@ -588,3 +588,14 @@ def test_order_types_categories_and_processes(agent):
     dispatch = next(t for t in process["transitions"] if t["code"] == "dispatch")
     assert dispatch["sources"] == ["registered"] and dispatch["target"] == "dispatched"
     assert "agent" in dispatch["allowed_roles"]
+
+
+def test_names_in_the_users_language(users, repair):
+    english = client_for(users["agent"], language="en")
+    data = english.get(detail_url(repair)).data
+    assert data["state"]["name"] == "Registered" and data["order_type"]["name"] == "Repair"
+    dispatch = english.get(detail_url(repair, "transitions/")).data[0]
+    assert dispatch["name"] == "Dispatch"
+    assert {f["name"]: f["label"] for f in dispatch["fields"]}[
+        "department"
+    ] == "Responsible department"
