@@ -159,7 +159,7 @@ SPECTACULAR_SETTINGS = {
         "browser session. Every list and record is limited to what the user may see: "
         "their organisation unit and the units below it, or for department staff the "
         "orders dispatched to their department; anything else answers 404. Errors are "
-        "JSON, `{\"field\": [\"message\"]}` or `{\"detail\": \"message\"}`, in the "
+        'JSON, `{"field": ["message"]}` or `{"detail": "message"}`, in the '
         "language of `Accept-Language` (Chinese by default, English)."
     ),
     "VERSION": "0.1.0",
