@@ -3,11 +3,22 @@ service-center units (so scope isolation can be tested), departments and one
 user per role."""
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from kefu.core.models import Department, OrgUnit
 from kefu.core.roles import Role
 from kefu.factories import CustomerFactory, DepartmentFactory, PhoneFactory, UserFactory
 from kefu.workorders.models import WorkOrderType
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language, whatever an earlier test
+    in the same worker activated (a request with Accept-Language: en does)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

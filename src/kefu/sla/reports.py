@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -92,3 +92,13 @@ def compliance(user, *, date_from: date, date_to: date, group_by="month", metric
             }
         )
     return result
+
+
+def prefetch_clocks(orders):
+    """Load the clocks of a page of orders in one query (for the ``sla_cell`` tag)."""
+    prefetch_related_objects(
+        list(orders),
+        Prefetch(
+            "sla_clocks", queryset=SlaClock.objects.order_by("metric"), to_attr="sla_clock_list"
+        ),
+    )

@@ -29,6 +29,7 @@ from kefu.processes.engine import (
     transition_form,
 )
 from kefu.processes.models import State, Transition
+from kefu.sla.reports import prefetch_clocks
 from kefu.workorders import services
 from kefu.workorders.forms import (
     AttachmentForm,
@@ -243,6 +244,7 @@ def order_list(request):
     # COUNT_CAP, so every page stays cheap on a million rows.
     orders = orders.order_by("-created_at", "-id")
     page = paginate(orders, request.GET.get("page"), per_page=ORDERS_PER_PAGE)
+    prefetch_clocks(page.items)
     total = orders.order_by()[: COUNT_CAP + 1].count()
     return render(
         request,

@@ -32,6 +32,11 @@ VERB_STYLES = {
     "order.attachment": ("paperclip", "secondary"),
     "order.charge": ("currency-yen", "orange"),
     "order.charge_billed": ("receipt", "green"),
+    "sla.warning": ("alarm", "orange"),
+    "sla.breached": ("alarm-off", "red"),
+    "sla.escalated": ("arrow-big-up-lines", "red"),
+    "sla.rectification": ("alert-octagon", "red"),
+    "sla.rectification_reply": ("message-check", "green"),
 }
 TRANSITION_STYLES = {
     "dispatch": ("send", "indigo"),

@@ -40,3 +40,27 @@ def sla_remaining(clock, now=None):
     return format_html(
         '<span class="badge bg-{}-lt"><i class="ti ti-clock me-1"></i>{}</span>', colour, text
     )
+
+
+def _clocks(order):
+    clocks = getattr(order, "sla_clock_list", None)
+    return clocks if clocks is not None else list(order.sla_clocks.order_by("metric"))
+
+
+@register.simple_tag
+def sla_cell(order, now=None):
+    """The most urgent open promise of an order, for lists."""
+    open_clocks = [c for c in _clocks(order) if c.stopped_at is None and c.due_at is not None]
+    if open_clocks:
+        return sla_remaining(min(open_clocks, key=lambda c: c.due_at), now)
+    paused = [c for c in _clocks(order) if c.stopped_at is None]
+    if paused:
+        return sla_remaining(paused[0], now)
+    if any(c.breached_at for c in _clocks(order)):
+        return format_html('<span class="badge bg-red-lt">{}</span>', _("Breached"))
+    return "—"
+
+
+@register.inclusion_tag("sla/includes/panel.html")
+def sla_panel(order):
+    return {"clocks": _clocks(order), "now": timezone.now()}

@@ -115,3 +115,20 @@ def test_notifications_page_and_mark_read(client, users, breached):
     assert breached.number in page.content.decode()
     client.post(reverse("notifications"))
     assert not Notification.objects.filter(user=users["handler"], read_at__isnull=True).exists()
+
+
+def test_order_list_and_page_show_remaining_time(client, users, org, order_types):
+    order = orders.register_order(
+        user=users["agent"], unit=org["east"], order_type=order_types["repair"], title="门禁故障"
+    )
+    login(client, users["agent"])
+    listing = client.get(reverse("workorders:list")).content.decode()
+    assert "ti-clock" in listing and "剩余" in listing
+    page = client.get(reverse("workorders:detail", args=[order.pk])).content.decode()
+    assert 'id="sla-panel"' in page and "首次响应" in page and "一般工单" in page
+
+
+def test_breached_order_is_red_in_the_list(client, users, breached):
+    login(client, users["supervisor"])
+    listing = client.get(reverse("workorders:list")).content.decode()
+    assert "已超时" in listing
