@@ -55,7 +55,14 @@ def report(request):
         "breached": [r["breached"] for r in rows],
         "rate": [r["rate"] for r in rows],
     }
-    return render(request, "sla/report.html", {"form": form, "rows": rows, "chart": chart})
+    group_by = form.cleaned_data["group_by"] if form.is_valid() else "month"
+    context = {
+        "form": form,
+        "rows": rows,
+        "chart": chart,
+        "group_label": reports.GROUPS[group_by][1],
+    }
+    return render(request, "sla/report.html", context)
 
 
 def _visible_notices(user):
