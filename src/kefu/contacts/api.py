@@ -1,5 +1,7 @@
 """REST API of contact records: list, register, read."""
 
+from datetime import timedelta
+
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -8,10 +10,10 @@ from rest_framework.response import Response
 from kefu.contacts.models import Contact
 from kefu.contacts.serializers import ContactSerializer, ContactWriteSerializer
 from kefu.contacts.services import register_contact, visible_contacts
-from kefu.core.api import IdFilter, NewestFirstCursorPagination
+from kefu.core.api import DayFilter, IdFilter, NewestFirstCursorPagination
 from kefu.core.choices import Channel
 from kefu.core.serializers import unit_for
-from kefu.workorders.services import default_unit
+from kefu.workorders.services import default_unit, start_of_day
 
 
 class ContactFilter(django_filters.FilterSet):
@@ -19,13 +21,18 @@ class ContactFilter(django_filters.FilterSet):
     direction = django_filters.ChoiceFilter(choices=Contact.Direction.choices)
     customer = IdFilter(field_name="customer_id", label="Customer id")
     agent = IdFilter(field_name="agent_id", label="Agent (user) id")
-    occurred = django_filters.DateFromToRangeFilter(
-        field_name="occurred_at", label="Date range (occurred_after, occurred_before)"
-    )
+    occurred_after = DayFilter(method="since_day", label="On or after this day")
+    occurred_before = DayFilter(method="until_day", label="On or before this day")
 
     class Meta:
         model = Contact
         fields = []
+
+    def since_day(self, queryset, name, day):
+        return queryset.filter(occurred_at__gte=start_of_day(day))
+
+    def until_day(self, queryset, name, day):
+        return queryset.filter(occurred_at__lt=start_of_day(day + timedelta(days=1)))
 
 
 class ContactPagination(NewestFirstCursorPagination):

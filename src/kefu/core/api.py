@@ -2,10 +2,13 @@
 pagination, the token endpoint) and the API of core: the requesting user,
 organisation units and departments."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, pagination, serializers, status, viewsets
@@ -17,6 +20,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from kefu.core import scoping
 from kefu.core.models import Department, OrgUnit, User
 from kefu.core.serializers import (
+    EARLIEST,
+    LATEST,
     DepartmentSerializer,
     MeSerializer,
     OrgUnitSerializer,
@@ -122,6 +127,21 @@ class FlagFilter(django_filters.BooleanFilter):
     """``true``/``false`` (or 1/0); anything else is a 400 rather than ignored."""
 
     field_class = FlagField
+
+
+class DayField(forms.DateField):
+    default_validators = [
+        MinValueValidator(EARLIEST.date()),
+        MaxValueValidator(LATEST.date() - timedelta(days=1)),
+    ]
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class DayFilter(django_filters.DateFilter):
+    """A day of this century, like every date the API takes (the first or
+    last day a computer knows has no midnight in Beijing time to filter by)."""
+
+    field_class = DayField
 
 
 class OrgUnitFilter(django_filters.FilterSet):

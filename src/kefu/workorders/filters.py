@@ -4,7 +4,7 @@ as the web list's."""
 
 import django_filters
 
-from kefu.core.api import FlagFilter, IdFilter, NaturalKeyFilter
+from kefu.core.api import DayFilter, FlagFilter, IdFilter, NaturalKeyFilter
 from kefu.core.choices import Channel
 from kefu.workorders import services
 from kefu.workorders.models import Priority, WorkOrder, WorkOrderType
@@ -21,8 +21,8 @@ class WorkOrderFilter(django_filters.FilterSet):
     department = IdFilter(label="Responsible department id")
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     customer = IdFilter(label="Customer id")
-    created_after = django_filters.DateFilter(label="Registered on or after this day")
-    created_before = django_filters.DateFilter(label="Registered on or before this day")
+    created_after = DayFilter(label="Registered on or after this day")
+    created_before = DayFilter(label="Registered on or before this day")
     overdue = FlagFilter(label="Only orders past their deadline")
     mine = FlagFilter(label="Only orders I registered or handle")
 

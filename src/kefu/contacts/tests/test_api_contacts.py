@@ -126,7 +126,14 @@ def test_list_is_cursor_paged(agent, users, org):
 
 @pytest.mark.parametrize(
     "params",
-    [{"channel": "pigeon"}, {"customer": "x"}, {"occurred_after": "2026-13-45"}, {"agent": "-1"}],
+    [
+        {"channel": "pigeon"},
+        {"customer": "x"},
+        {"occurred_after": "2026-13-45"},
+        {"occurred_after": "0001-01-01"},
+        {"occurred_before": "9999-12-31"},
+        {"agent": "-1"},
+    ],
 )
 def test_list_malformed_filters(agent, params):
     assert agent.get(URL, params).status_code == 400

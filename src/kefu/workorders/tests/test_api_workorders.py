@@ -245,6 +245,8 @@ def test_list_filters(users, org, order_types, customer, dispatched, agent, dept
         {"customer": "1.5"},
         {"customer": "9" * 30},
         {"created_after": "yesterday"},
+        {"created_after": "0001-01-01"},
+        {"created_before": "9999-12-31"},
         {"overdue": "maybe"},
         {"cursor": "not-a-cursor"},
     ],
