@@ -309,10 +309,12 @@ class WorkOrderViewSet(
     def bill_charge(self, request, pk=None, charge_id=None):
         # Finance bills the charges of orders it does not handle, so the order
         # need not be in the user's scope when the charge is one they may bill.
-        charge = get_object_or_404(
-            Charge.objects.select_related("work_order__unit"), pk=charge_id, work_order_id=pk
-        )
+        charge = get_object_or_404(Charge.objects.select_related("work_order__unit"), pk=charge_id)
         user = request.user
+        # The order's id is compared as text: a lookup by a 30-digit id would
+        # overflow the database's integer instead of finding nothing.
+        if str(charge.work_order_id) != pk:
+            raise Http404
         if not (can_see(user, charge.work_order) or services.can_bill(user, charge)):
             raise Http404
         charge = services.bill_charge(charge, user=user)

@@ -507,6 +507,8 @@ def test_charges_and_billing(agent, dispatched, users):
     assert agent.get(detail_url(dispatched, "charges/")).data[0]["status"] == "billed"
     assert finance.get("/api/charges/").data == []
     assert finance.post(detail_url(dispatched, "charges/999999/bill/")).status_code == 404
+    assert finance.post(f"{URL}{'9' * 30}/charges/{charge_id}/bill/").status_code == 404
+    assert finance.post(f"{URL}{dispatched.pk + 1}/charges/{charge_id}/bill/").status_code == 404
 
 
 @pytest.mark.parametrize(
