@@ -169,10 +169,11 @@ class WorkOrder(models.Model):
             models.Index(fields=["customer", "-created_at"], name="wo_customer_created"),
             models.Index(fields=["-created_at", "-id"], name="wo_created"),
             models.Index(fields=["due_at"], name="wo_due"),
-            # The order list filtered by type or department, newest first, on a
-            # million orders (see docs/benchmarks.md).
+            # The order list filtered by type, department or state, newest
+            # first, on a million orders (see docs/benchmarks.md).
             models.Index(fields=["order_type", "-created_at"], name="wo_type_created"),
             models.Index(fields=["department", "-created_at"], name="wo_dept_created"),
+            models.Index(fields=["unit", "state", "-created_at"], name="wo_unit_state_created"),
         ]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
