@@ -64,14 +64,19 @@ class Result:
         return data
 
 
-def timed(fn, repeat, warmup=2):
+def timed(fn, repeat, warmup=2, max_seconds=30):
+    """Milliseconds of ``repeat`` calls (fewer, but at least 5, when they
+    take more than ``max_seconds`` in all)."""
     for _ in range(warmup):
         fn()
     samples = []
+    deadline = time.perf_counter() + max_seconds
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
+        if start > deadline and len(samples) >= 5:
+            break
     return samples
 
 
