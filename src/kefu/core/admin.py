@@ -7,7 +7,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.models import AccessLog, Department, OrgUnit, TimelineEvent, User
+from kefu.core.models import (
+    AccessLog,
+    BusinessCalendar,
+    CalendarDay,
+    Department,
+    Notification,
+    OpeningHours,
+    OrgUnit,
+    TimelineEvent,
+    User,
+)
 
 admin.site.site_header = _("Kefu administration")
 admin.site.site_title = _("Kefu administration")
@@ -49,7 +59,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code")
     readonly_fields = ("path", "depth")
-    fields = ("name", "code", "kind", "parent", "is_active", "path", "depth")
+    fields = ("name", "code", "kind", "parent", "calendar", "is_active", "path", "depth")
     autocomplete_fields = ("parent",)
 
     @admin.display(description=_("name"), ordering="path")
@@ -135,3 +145,26 @@ class TimelineEventAdmin(ReadOnlyAdmin):
     @admin.display(description=_("record"))
     def subject_link(self, obj):
         return subject_link(obj)
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    extra = 0
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "always_open", "follows_china_holidays", "is_default")
+    inlines = [OpeningHoursInline, CalendarDayInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "level", "title", "read_at")
+    list_filter = ("level",)
+    search_fields = ("title", "user__username")
