@@ -140,7 +140,6 @@ class CustomerViewSet(
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"phone": exc.messages}) from None
         customers = services.lookup_by_phone(number, request.user).select_related("unit")
-        customers = customers.prefetch_related("phones")
         results = CustomerLookupSerializer(customers, many=True).data
         return Response({"number": number, "results": results})
 
