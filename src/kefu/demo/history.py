@@ -21,32 +21,13 @@ from kefu.processes.engine import take_transition
 from kefu.workorders.models import Category, Priority, WorkOrderType
 from kefu.workorders.services import add_charge, add_note, bill_charge, intake
 
+# Share of a day's requests by hour, from 0:00 to 23:00.
+# fmt: off
 HOUR_WEIGHTS = (
-    0.2,
-    0.1,
-    0.1,
-    0.1,
-    0.1,
-    0.2,
-    0.5,
-    1.5,
-    4,
-    9,
-    10,
-    8,
-    4.5,
-    6,
-    9,
-    9,
-    8,
-    6,
-    4,
-    3,
-    2.5,
-    1.5,
-    0.8,
-    0.4,
+    0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 1.5, 4, 9, 10, 8,
+    4.5, 6, 9, 9, 8, 6, 4, 3, 2.5, 1.5, 0.8, 0.4,
 )
+# fmt: on
 WEEKDAY_WEIGHTS = (1.0, 0.95, 0.95, 0.95, 1.0, 0.7, 0.6)
 CHANNELS = {
     "property": {
@@ -193,44 +174,7 @@ class History:
         elif household.customer.is_key and priority in (Priority.LOW, Priority.NORMAL):
             priority = Priority.HIGH
         walk = Walk(rng, moment, round_the_clock=priority == Priority.URGENT)
-        place = {
-            "home": household.place,
-            "building": household.building or household.place,
-            "product": household.product,
-            "dealer": household.dealer.name if household.dealer else "",
-        }
-        template = rng.choice(topic.texts)
-        text = template.format(**place)
-        # Reports about common areas often come from passers-by.
-        anonymous = (
-            staff.site.line == "property" and "{home}" not in template and rng.random() < 0.3
-        )
-        order = {
-            "order_type": self.types[topic.type],
-            "title": topic.title,
-            "priority": priority,
-            "category": self.categories.get((topic.type, topic.category)),
-            "location": household.place,
-        }
-        if anonymous:
-            order.update(
-                contact_name=content.chinese_name(rng)[0] + "先生", contact_phone=household.phone
-            )
-        walk.steps.append(
-            Step(
-                moment,
-                "intake",
-                agent,
-                {
-                    "channel": rng.choices(
-                        list(CHANNELS[staff.site.line]), list(CHANNELS[staff.site.line].values())
-                    )[0],
-                    "content": text,
-                    "customer": None if anonymous else household.customer,
-                    "order": order,
-                },
-            )
-        )
+        walk.steps.append(self._intake(staff, topic, household, moment, agent, priority))
         if topic.department is None:
             walk.add(
                 "answer",
@@ -304,6 +248,45 @@ class History:
                 walk.add("bill", staff.finance, minutes=(600, 7 * 1440))
             break
         return walk.steps
+
+    def _intake(self, staff, topic, household, moment, agent, priority):
+        rng = self.rng
+        template = rng.choice(topic.texts)
+        text = template.format(
+            home=household.place,
+            building=household.building or household.place,
+            product=household.product,
+            dealer=household.dealer.name if household.dealer else "",
+        )
+        order = {
+            "order_type": self.types[topic.type],
+            "title": topic.title,
+            "priority": priority,
+            "category": self.categories.get((topic.type, topic.category)),
+            "location": household.place,
+        }
+        # Faults in common areas are often reported by passers-by.
+        anonymous = (
+            staff.site.line == "property"
+            and topic.type in ("repair", "complaint")
+            and "{home}" not in template
+            and rng.random() < 0.3
+        )
+        if anonymous:
+            surname = content.chinese_name(rng)[0]
+            order.update(contact_name=f"{surname}先生", contact_phone=household.phone)
+        channels = CHANNELS[staff.site.line]
+        return Step(
+            moment,
+            "intake",
+            agent,
+            {
+                "channel": rng.choices(list(channels), list(channels.values()))[0],
+                "content": text,
+                "customer": None if anonymous else household.customer,
+                "order": order,
+            },
+        )
 
     def _open_now(self, steps):
         last = steps[-1]
