@@ -9,6 +9,7 @@ from django.utils import translation
 from kefu.core.models import Department, OrgUnit
 from kefu.core.roles import Role
 from kefu.factories import CustomerFactory, DepartmentFactory, PhoneFactory, UserFactory
+from kefu.sla.services import forget_policies
 from kefu.workorders.models import WorkOrderType
 
 
@@ -19,6 +20,15 @@ def default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def fresh_sla_policies():
+    """SLA policies are cached per process; a test's own policies die with
+    its transaction, so no test may see another's."""
+    forget_policies()
+    yield
+    forget_policies()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,8 @@ notices. The sweep is safe to run in several workers at once (each step is a
 conditional UPDATE that only one of them wins) and catches up after downtime
 (every threshold passed since the last run fires once)."""
 
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,32 +24,72 @@ from kefu.processes.models import State
 from kefu.sla.models import EscalationLevel, Metric, RectificationNotice, SlaClock, SlaPolicy
 
 
-def _matches(policy, order):
-    if policy.priorities and order.priority not in policy.priorities:
-        return False
-    if policy.channels and order.channel not in policy.channels:
-        return False
-    if policy.segments:
-        segment = order.customer.segment if order.customer_id else None
-        if segment not in policy.segments:
+@dataclass(frozen=True)
+class _Rule:
+    """A policy's conditions as plain sets, so matching needs no query."""
+
+    policy: SlaPolicy
+    priorities: frozenset
+    channels: frozenset
+    segments: frozenset
+    types: frozenset
+    categories: frozenset
+    unit_paths: tuple
+
+    def matches(self, order):
+        if self.priorities and order.priority not in self.priorities:
             return False
-    types = {t.pk for t in policy.order_types.all()}
-    if types and order.order_type_id not in types:
-        return False
-    categories = {c.pk for c in policy.categories.all()}
-    if categories:
-        own = {order.category_id, order.category.parent_id if order.category_id else None}
-        if not categories & own:
+        if self.channels and order.channel not in self.channels:
             return False
-    units = [u.path for u in policy.units.all()]
-    return not units or any(order.unit.path.startswith(p) for p in units)
+        if self.segments:
+            segment = order.customer.segment if order.customer_id else None
+            if segment not in self.segments:
+                return False
+        if self.types and order.order_type_id not in self.types:
+            return False
+        if self.categories:
+            own = {order.category_id, order.category.parent_id if order.category_id else None}
+            if not self.categories & own:
+                return False
+        return not self.unit_paths or any(order.unit.path.startswith(p) for p in self.unit_paths)
 
 
-def match_policy(order) -> SlaPolicy | None:
+# Every registration matches a policy, so the active policies are read once
+# and kept for RULES_TTL seconds; a change in this process clears them at
+# once, other processes see it within the TTL.
+RULES_TTL = 60
+_rules_cache: dict = {}
+
+
+def _rules():
+    cached = _rules_cache.get("rules")
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
     policies = SlaPolicy.objects.filter(is_active=True).prefetch_related(
         "order_types", "categories", "units"
     )
-    return next((p for p in policies if _matches(p, order)), None)
+    rules = [
+        _Rule(
+            policy=p,
+            priorities=frozenset(p.priorities),
+            channels=frozenset(p.channels),
+            segments=frozenset(p.segments),
+            types=frozenset(t.pk for t in p.order_types.all()),
+            categories=frozenset(c.pk for c in p.categories.all()),
+            unit_paths=tuple(u.path for u in p.units.all()),
+        )
+        for p in policies
+    ]
+    _rules_cache["rules"] = (time.monotonic() + RULES_TTL, rules)
+    return rules
+
+
+def forget_policies(**kwargs):
+    _rules_cache.clear()
+
+
+def match_policy(order) -> SlaPolicy | None:
+    return next((r.policy for r in _rules() if r.matches(order)), None)
 
 
 def schedule_for(clock_or_policy, order) -> Schedule:

@@ -71,7 +71,9 @@ def test_policies_match_in_order(users, org, order_types, customer):
     )
     plain = register(users, org, order_types)
     assert services.match_policy(plain).name == "一般工单"
-    SlaPolicy.objects.filter(name="一般工单").update(is_active=False)
+    general = SlaPolicy.objects.get(name="一般工单")
+    general.is_active = False
+    general.save()
     assert services.match_policy(plain) is None
 
 
@@ -170,6 +172,7 @@ def test_waiting_state_pauses_and_resume_restarts(users, org, order_types):
         user=users["agent"], unit=org["east"], order_type=kind, title="资料待补"
     )
     SlaPolicy.objects.filter(name="一般工单").update(business_time=False)
+    services.forget_policies()
     restart_at(order, order.created_at)
     order = take_transition(order, "wait", users["agent"], {})
     paused = clock(order, Metric.RESOLUTION)
