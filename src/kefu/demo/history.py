@@ -198,7 +198,10 @@ class History:
             )
         if rng.random() < 0.15:
             dispatch["note"] = rng.choice(content.AGENT_NOTES)
-        walk.add("dispatch", agent, dispatch, minutes=(2, 40), hours=None)
+        # Most orders go out at once (those of the night in the morning, unless
+        # urgent); some wait for the customer to confirm a time.
+        waiting = (2, 40) if rng.random() < 0.93 else (240, 2880)
+        walk.add("dispatch", agent, dispatch, minutes=waiting)
         if rng.random() < 0.012:
             walk.add(
                 "cancel",
@@ -243,7 +246,9 @@ class History:
                 walk.add("reopen", callbacker, answer, minutes=(120, 3 * 1440), hours=CALLING_HOURS)
                 continue
             walk.add("callback", callbacker, answer, minutes=(120, 3 * 1440), hours=CALLING_HOURS)
-            walk.add("archive", callbacker, minutes=(5, 120))
+            # The supervisor checks some callbacks before they are archived.
+            review = (5, 120) if rng.random() < 0.8 else (600, 2880)
+            walk.add("archive", callbacker, minutes=review)
             if charged and staff.finance is not None:
                 walk.add("bill", staff.finance, minutes=(600, 7 * 1440))
             break
