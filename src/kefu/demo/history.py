@@ -7,7 +7,7 @@ stops at "now", so recent orders are still open and some are overdue."""
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -193,9 +193,10 @@ class History:
         dispatch = {"department": department}
         if topic.type in ("repair", "special_service", "maintenance") and rng.random() < 0.4:
             day = timezone.localtime(moment) + timedelta(days=rng.choice((1, 1, 2, 3)))
+            # In UTC, as the database gives it back (replayed events must match).
             dispatch["appointment_at"] = day.replace(
                 hour=rng.choice((9, 10, 14, 15, 16)), minute=0, second=0, microsecond=0
-            )
+            ).astimezone(UTC)
         if rng.random() < 0.15:
             dispatch["note"] = rng.choice(content.AGENT_NOTES)
         # Most orders go out at once (those of the night in the morning, unless

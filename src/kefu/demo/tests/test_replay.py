@@ -50,7 +50,8 @@ def world(db):
     return rng, clock, now, organisation, households
 
 
-def plans_covering_every_action(rng, history, organisation, households, now):
+def plans_covering_every_action(rng, history, organisation, households, now, extra=25):
+    """Plans until every action has been seen, then ``extra`` more at random."""
     plans, seen = [], set()
     for _ in range(5000):
         staff = rng.choice(organisation.sites)
@@ -58,10 +59,10 @@ def plans_covering_every_action(rng, history, organisation, households, now):
         household = rng.choice(households[staff.site.code])
         steps = history.plan(staff, topic, household, now - timedelta(days=rng.uniform(10, 60)))
         new = {s.action for s in steps} - seen
-        if new:
+        if new or seen == ACTIONS:
             plans.append((staff, household, steps))
             seen |= new
-        if seen == ACTIONS:
+        if seen == ACTIONS and len(plans) >= len(ACTIONS) + extra:
             return plans
     raise AssertionError(f"no plan with {ACTIONS - seen}")
 
