@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
 
+from kefu.core.calendars import forget_schedules
 from kefu.core.models import Department, OrgUnit
 from kefu.core.roles import Role
 from kefu.factories import CustomerFactory, DepartmentFactory, PhoneFactory, UserFactory
@@ -27,8 +28,10 @@ def fresh_sla_policies():
     """SLA policies are cached per process; a test's own policies die with
     its transaction, so no test may see another's."""
     forget_policies()
+    forget_schedules()
     yield
     forget_policies()
+    forget_schedules()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ without a calendar uses its parent's; the root falls back to the default
 calendar. ``schedule_for_unit`` turns them into a ``businesstime.Schedule``.
 """
 
+import time as time_module
 from datetime import time
 
 from django.core.exceptions import ValidationError
@@ -78,6 +79,7 @@ _SCHEDULES: dict[int, tuple] = {}
 
 def touch_calendar(sender, instance, **kwargs):
     BusinessCalendar.objects.filter(pk=instance.calendar_id).update(updated_at=timezone.now())
+    forget_schedules()
 
 
 def _minutes(t: time, *, end=False) -> int:
@@ -176,11 +178,35 @@ def calendar_for_unit(unit) -> BusinessCalendar | None:
     return BusinessCalendar.objects.filter(is_default=True).first()
 
 
+# Every order registered or moved asks for its unit's schedule, so the
+# answer is kept per unit for SCHEDULE_TTL seconds; a change to a calendar,
+# its rows or a unit in this process clears it at once, other processes see
+# it within the TTL.
+SCHEDULE_TTL = 60
+_unit_schedules: dict[str, tuple[float, Schedule]] = {}
+
+
+def forget_schedules(**kwargs):
+    _unit_schedules.clear()
+
+
+for _model in (BusinessCalendar, "core.OrgUnit"):
+    post_save.connect(forget_schedules, sender=_model)
+    post_delete.connect(forget_schedules, sender=_model)
+
+
 def schedule_for_unit(unit) -> Schedule:
+    key = unit.path if unit is not None else ""
+    cached = _unit_schedules.get(key)
+    if cached and cached[0] > time_module.monotonic():
+        return cached[1]
     calendar = calendar_for_unit(unit)
     if calendar is None:
-        return Schedule.office_hours(start=(9, 0), end=(18, 30))
-    return calendar.schedule()
+        schedule = Schedule.office_hours(start=(9, 0), end=(18, 30))
+    else:
+        schedule = calendar.schedule()
+    _unit_schedules[key] = (time_module.monotonic() + SCHEDULE_TTL, schedule)
+    return schedule
 
 
 def install_default_calendars(**kwargs):
