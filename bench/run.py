@@ -219,6 +219,7 @@ def main(argv=None):
 
     from bench import measure
     from bench.generate import Volume
+    from bench.sla import measure_sla_sweep
 
     def log(message):
         print(message, flush=True)
@@ -243,6 +244,7 @@ def main(argv=None):
     numbers = measure.lookup_numbers(agent, 200, rng)
     results += measure.measure_lookup(agent, numbers, args.repeat * 5)
     results += measure.measure_server(env, agent, numbers, args.repeat, args.creations, rng)
+    results += measure_sla_sweep(measure.Result, orders=min(100_000, args.orders))
     report = {
         "date": datetime.now().isoformat(timespec="seconds"),
         "command": "make bench  # python -m bench.run "

@@ -8,6 +8,7 @@ import pytest
 
 from bench import measure
 from bench.generate import Volume, generate
+from bench.sla import measure_sla_sweep
 from kefu.core.models import NumberSequence
 from kefu.customers import phones
 from kefu.customers.models import Phone
@@ -41,3 +42,12 @@ def test_each_measurement_runs(generated):
     numbers = measure.lookup_numbers(generated.agent, 5, rng)
     service, api = measure.measure_lookup(generated.agent, numbers, repeat=3)
     assert service.median > 0 and api.median > 0
+
+
+def test_sla_sweep_measurement_runs_and_leaves_nothing(generated):
+    from kefu.sla.models import SlaClock
+
+    before = SlaClock.objects.count()
+    steady, catch_up = measure_sla_sweep(measure.Result, orders=500)
+    assert steady.value > 0 and steady.ok is not None and "breached" in catch_up.note
+    assert SlaClock.objects.count() == before
