@@ -83,6 +83,15 @@ def _database_config():
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         if config["ENGINE"] == "django.db.backends.postgresql":
             config.setdefault("TEST", {})["NAME"] = os.environ.get("KEFU_TEST_DB_NAME")
+            if os.environ.get("KEFU_DB_POOL", "1") == "1":
+                # Under ASGI persistent connections are not reused (every
+                # request opened a session); psycopg's pool is.
+                config["CONN_MAX_AGE"] = 0
+                config["CONN_HEALTH_CHECKS"] = False
+                config.setdefault("OPTIONS", {})["pool"] = {
+                    "min_size": 1,
+                    "max_size": int(os.environ.get("KEFU_DB_POOL_SIZE", "10")),
+                }
         return config
     # SQLite: WAL lets readers work while one writer writes; IMMEDIATE
     # transactions take the write lock up front so concurrent writers queue
