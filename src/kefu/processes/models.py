@@ -62,6 +62,13 @@ class State(LabelledMixin, models.Model):
     name_en = models.CharField(_("English name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ACTIVE)
     color = models.CharField(_("colour"), max_length=20, default="secondary")
+    deadline_minutes = models.PositiveIntegerField(
+        _("step deadline (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Time a record may stay in this step; the SLA engine keeps the clock."),
+    )
+    deadline_business_time = models.BooleanField(_("deadline in business time"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -16,7 +16,16 @@ from kefu.workorders.models import Category, Priority, WorkOrder, WorkOrderType
 
 class Metric(models.TextChoices):
     FIRST_RESPONSE = "first_response", _("First response")
+    NEXT_UPDATE = "next_update", _("Next update")
     RESOLUTION = "resolution", _("Resolution")
+    STEP = "step", _("Step deadline")
+
+
+# Metrics whose target comes from the policy; a step's comes from its state.
+POLICY_METRICS = (Metric.FIRST_RESPONSE, Metric.NEXT_UPDATE, Metric.RESOLUTION)
+
+
+DEFAULT_WARN_PERCENT = 80
 
 
 class SlaPolicy(models.Model):
@@ -39,6 +48,12 @@ class SlaPolicy(models.Model):
     first_response_minutes = models.PositiveIntegerField(
         _("first response (minutes)"), null=True, blank=True
     )
+    next_update_minutes = models.PositiveIntegerField(
+        _("next update (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Longest time without a step or a note while the order is open."),
+    )
     resolution_minutes = models.PositiveIntegerField(
         _("resolution (minutes)"), null=True, blank=True
     )
@@ -49,7 +64,7 @@ class SlaPolicy(models.Model):
     )
     warn_percent = models.PositiveSmallIntegerField(
         _("warning threshold (percent of the target)"),
-        default=80,
+        default=DEFAULT_WARN_PERCENT,
         help_text=_("Early warning (预警) when this share of the time is used."),
     )
 
@@ -64,6 +79,7 @@ class SlaPolicy(models.Model):
     def target_minutes(self, metric):
         return {
             Metric.FIRST_RESPONSE: self.first_response_minutes,
+            Metric.NEXT_UPDATE: self.next_update_minutes,
             Metric.RESOLUTION: self.resolution_minutes,
         }[metric]
 
@@ -111,8 +127,20 @@ class SlaClock(models.Model):
         BREACHED = "breached", _("Breached")
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="sla_clocks")
-    policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, related_name="clocks")
+    # The policy matched at registration: its warning threshold and escalation
+    # ladder apply (step clocks of an order that matched none have neither).
+    policy = models.ForeignKey(
+        SlaPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="clocks"
+    )
     metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    state = models.ForeignKey(
+        "processes.State",
+        verbose_name=_("step"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     target_minutes = models.PositiveIntegerField(_("target (minutes)"))
     business_time = models.BooleanField(default=True)
     started_at = models.DateTimeField(_("started"))
@@ -128,7 +156,13 @@ class SlaClock(models.Model):
     class Meta:
         ordering = ["work_order", "metric"]
         constraints = [
-            models.UniqueConstraint(fields=["work_order", "metric"], name="sla_clock_unique")
+            # Steps and updates recur, so an order keeps their past clocks;
+            # only one of each metric runs at a time.
+            models.UniqueConstraint(
+                fields=["work_order", "metric"],
+                condition=models.Q(stopped_at__isnull=True),
+                name="sla_clock_one_open",
+            )
         ]
         indexes = [
             models.Index(fields=["stopped_at", "warn_at"], name="sla_clock_warn"),
@@ -148,6 +182,16 @@ class SlaClock(models.Model):
         if self.running_since is None:
             return self.Status.PAUSED
         return self.Status.BREACHED if self.breached_at else self.Status.RUNNING
+
+    @property
+    def warn_percent(self):
+        return self.policy.warn_percent if self.policy_id else DEFAULT_WARN_PERCENT
+
+    @property
+    def label(self):
+        if self.metric == Metric.STEP and self.state_id:
+            return f"{self.get_metric_display()}（{self.state.label}）"
+        return self.get_metric_display()
 
     def remaining(self, now=None):
         """Calendar time until the breach (negative once breached), or None when paused/stopped."""

@@ -44,6 +44,7 @@ def at_risk(user, *, status=None, metric=None, department=None, now=None):
         "work_order__customer",
         "work_order__assignee",
         "policy",
+        "state",
     ).order_by("due_at")
 
 
@@ -99,6 +100,10 @@ def prefetch_clocks(orders):
     prefetch_related_objects(
         list(orders),
         Prefetch(
-            "sla_clocks", queryset=SlaClock.objects.order_by("metric"), to_attr="sla_clock_list"
+            "sla_clocks",
+            queryset=SlaClock.objects.select_related("policy", "state").order_by(
+                "metric", "started_at"
+            ),
+            to_attr="sla_clock_list",
         ),
     )

@@ -21,7 +21,14 @@ from kefu.core.calendars import schedule_for_unit
 from kefu.core.models import User
 from kefu.core.notifications import Notification, notify
 from kefu.processes.models import State
-from kefu.sla.models import EscalationLevel, Metric, RectificationNotice, SlaClock, SlaPolicy
+from kefu.sla.models import (
+    POLICY_METRICS,
+    EscalationLevel,
+    Metric,
+    RectificationNotice,
+    SlaClock,
+    SlaPolicy,
+)
 
 
 @dataclass(frozen=True)
@@ -110,37 +117,60 @@ def _plan(clock, schedule, warn_percent):
         clock.warn_at = None
 
 
+def _new_clock(order, metric, minutes, business_time, policy, now, state=None):
+    clock = SlaClock(
+        work_order=order,
+        policy=policy,
+        metric=metric,
+        state=state,
+        target_minutes=minutes,
+        business_time=business_time,
+        started_at=now,
+        running_since=now,
+    )
+    _plan(clock, schedule_for(clock, order), clock.warn_percent)
+    return clock
+
+
+def _step_clock(order, policy, now):
+    """A clock for the step the order has just entered, if its state has a deadline."""
+    state = order.state
+    if not state.deadline_minutes or state.kind == State.Kind.END:
+        return None
+    return _new_clock(
+        order, Metric.STEP, state.deadline_minutes, state.deadline_business_time, policy, now, state
+    )
+
+
 def start_clocks(order, now=None):
-    """Start the clocks of the policy matching a newly registered order."""
+    """Start the clocks of a newly registered order: the matching policy's
+    and its first step's."""
     now = now or order.created_at or timezone.now()
     policy = match_policy(order)
-    if policy is None:
-        return []
-    schedule = schedule_for(policy, order)
     clocks = []
-    for metric in Metric.values:
-        minutes = policy.target_minutes(metric)
-        if not minutes:
-            continue
-        clock = SlaClock(
-            work_order=order,
-            policy=policy,
-            metric=metric,
-            target_minutes=minutes,
-            business_time=policy.business_time,
-            started_at=now,
-            running_since=now,
-        )
-        _plan(clock, schedule, policy.warn_percent)
-        clocks.append(clock)
+    if policy is not None:
+        for metric in POLICY_METRICS:
+            minutes = policy.target_minutes(metric)
+            if minutes:
+                clocks.append(_new_clock(order, metric, minutes, policy.business_time, policy, now))
+    step = _step_clock(order, policy, now)
+    if step is not None:
+        clocks.append(step)
     SlaClock.objects.bulk_create(clocks)
     return clocks
+
+
+def _is_finished(order):
+    return order.resolved_at is not None or order.state.kind == State.Kind.END
 
 
 def _stops(clock, order, previous_state):
     if clock.metric == Metric.FIRST_RESPONSE:
         return previous_state.kind == State.Kind.START and order.state.kind != State.Kind.START
-    return order.resolved_at is not None or order.state.kind == State.Kind.END
+    if clock.metric in (Metric.STEP, Metric.NEXT_UPDATE):
+        # Every move ends a step and counts as an update; new clocks follow.
+        return True
+    return _is_finished(order)
 
 
 def _consume(clock, schedule, now):
@@ -149,42 +179,88 @@ def _consume(clock, schedule, now):
         clock.running_since = None
 
 
+def _stop(clock, schedule, now):
+    _consume(clock, schedule, now)
+    clock.stopped_at = now
+    if clock.breached_at is None and clock.due_at is not None and now >= clock.due_at:
+        clock.breached_at = clock.due_at
+    clock.due_at = clock.warn_at = None
+
+
 def on_transition(order, previous_state, now=None):
-    """Stop, pause, resume or reopen the order's clocks after a move."""
+    """Stop, pause, resume or reopen the order's clocks after a move, and
+    start the clocks of the new step and of the next update."""
     now = now or timezone.now()
     waiting = order.state.kind == State.Kind.WAITING
+    policy = None
     for clock in (
-        SlaClock.objects.select_for_update().filter(work_order=order).select_related("policy")
+        SlaClock.objects.select_for_update()
+        .filter(work_order=order)
+        .select_related("policy", "state")
     ):
+        policy = policy or clock.policy
         schedule = schedule_for(clock, order)
         if clock.stopped_at is None:
             if _stops(clock, order, previous_state):
-                _consume(clock, schedule, now)
-                clock.stopped_at = now
-                if clock.breached_at is None and clock.due_at is not None and now >= clock.due_at:
-                    clock.breached_at = clock.due_at
-                clock.due_at = clock.warn_at = None
+                _stop(clock, schedule, now)
             elif waiting and clock.running_since is not None:
                 _consume(clock, schedule, now)
                 clock.due_at = clock.warn_at = None
             elif not waiting and clock.running_since is None:
                 clock.running_since = now
-                _plan(clock, schedule, clock.policy.warn_percent)
+                _plan(clock, schedule, clock.warn_percent)
             else:
                 continue
-        elif (
-            clock.metric == Metric.RESOLUTION
-            and order.resolved_at is None
-            and order.state.kind != State.Kind.END
-        ):
+        elif clock.metric == Metric.RESOLUTION and not _is_finished(order):
             # Reopened after a dissatisfied callback: the handling time goes on.
             clock.stopped_at = None
             if not waiting:
                 clock.running_since = now
-                _plan(clock, schedule, clock.policy.warn_percent)
+                _plan(clock, schedule, clock.warn_percent)
         else:
             continue
         clock.save()
+    fresh = []
+    if policy is not None and policy.next_update_minutes and not _is_finished(order):
+        fresh.append(
+            _new_clock(
+                order,
+                Metric.NEXT_UPDATE,
+                policy.next_update_minutes,
+                policy.business_time,
+                policy,
+                now,
+            )
+        )
+    step = _step_clock(order, policy, now)
+    if step is not None:
+        fresh.append(step)
+    SlaClock.objects.bulk_create(fresh)
+
+
+def on_update(order, now=None):
+    """A note or another update: the next-update promise is kept and starts again."""
+    now = now or timezone.now()
+    open_clock = (
+        SlaClock.objects.select_for_update()
+        .filter(work_order=order, metric=Metric.NEXT_UPDATE, stopped_at__isnull=True)
+        .select_related("policy")
+        .first()
+    )
+    if open_clock is None:
+        return None
+    _stop(open_clock, schedule_for(open_clock, order), now)
+    open_clock.save()
+    clock = _new_clock(
+        order,
+        Metric.NEXT_UPDATE,
+        open_clock.target_minutes,
+        open_clock.business_time,
+        open_clock.policy,
+        now,
+    )
+    clock.save()
+    return clock
 
 
 def _people_to_warn(order):
@@ -209,7 +285,7 @@ def _warn(clock, now):
     order = clock.work_order
     title = _("%(number)s: %(metric)s deadline approaching") % {
         "number": order.number,
-        "metric": clock.get_metric_display(),
+        "metric": clock.label,
     }
     body = _("Due at %(due)s.") % {"due": _local(clock.due_at)}
     notify(
@@ -232,7 +308,7 @@ def _breach(clock, now):
     order = clock.work_order
     title = _("%(number)s: %(metric)s deadline missed") % {
         "number": order.number,
-        "metric": clock.get_metric_display(),
+        "metric": clock.label,
     }
     body = _("It was due at %(due)s.") % {"due": _local(clock.breached_at)}
     notify(
@@ -249,7 +325,8 @@ def _breach(clock, now):
         message=f"{title} {body}",
         after={"metric": clock.metric, "breached_at": clock.breached_at.isoformat()},
     )
-    if clock.metric == Metric.RESOLUTION and order.department_id and order.resolved_at is None:
+    overdue_handling = clock.metric in (Metric.RESOLUTION, Metric.STEP)
+    if overdue_handling and order.department_id and order.resolved_at is None:
         _issue_rectification(clock, order, now)
 
 
@@ -284,7 +361,7 @@ def _escalate(clock, level, now):
     title = _("Escalation level %(level)s: %(number)s %(metric)s overdue") % {
         "level": level.level,
         "number": order.number,
-        "metric": clock.get_metric_display(),
+        "metric": clock.label,
     }
     notify(
         people,
@@ -304,7 +381,11 @@ def _escalate(clock, level, now):
 
 def _clock(pk):
     return SlaClock.objects.select_related(
-        "work_order__unit", "work_order__customer", "work_order__department", "work_order__assignee"
+        "state",
+        "work_order__unit",
+        "work_order__customer",
+        "work_order__department",
+        "work_order__assignee",
     ).get(pk=pk)
 
 

@@ -37,6 +37,14 @@ def validate_spec(spec: dict) -> None:
             errors.append(
                 _("State “%(s)s” has an unknown kind “%(k)s”.") % {"s": s["code"], "k": s["kind"]}
             )
+        deadline = s.get("deadline_minutes")
+        if deadline is not None and (
+            isinstance(deadline, bool) or not isinstance(deadline, int) or deadline <= 0
+        ):
+            errors.append(
+                _("The deadline of state “%(s)s” must be a whole number of minutes above zero.")
+                % {"s": s["code"]}
+            )
     starts = [s["code"] for s in spec["states"] if s.get("kind") == "start"]
     ends = {s["code"] for s in spec["states"] if s.get("kind") == "end"}
     if len(starts) != 1:
@@ -124,6 +132,8 @@ def load_definition(spec: dict, *, activate=True):
             name_en=s.get("name_en", ""),
             kind=s.get("kind", "active"),
             color=s.get("color", "secondary"),
+            deadline_minutes=s.get("deadline_minutes"),
+            deadline_business_time=s.get("deadline_business_time", True),
             position=i,
         )
     for i, t in enumerate(spec["transitions"]):
@@ -144,6 +154,20 @@ def load_definition(spec: dict, *, activate=True):
     return definition
 
 
+def _export_state(state) -> dict:
+    data = {
+        "code": state.code,
+        "name": state.name,
+        "name_en": state.name_en,
+        "kind": state.kind,
+        "color": state.color,
+    }
+    if state.deadline_minutes:
+        data["deadline_minutes"] = state.deadline_minutes
+        data["deadline_business_time"] = state.deadline_business_time
+    return data
+
+
 def export_definition(definition) -> dict:
     return {
         "code": definition.code,
@@ -151,10 +175,7 @@ def export_definition(definition) -> dict:
         "name": definition.name,
         "name_en": definition.name_en,
         "description": definition.description,
-        "states": [
-            {"code": s.code, "name": s.name, "name_en": s.name_en, "kind": s.kind, "color": s.color}
-            for s in definition.states.order_by("position")
-        ],
+        "states": [_export_state(s) for s in definition.states.order_by("position")],
         "transitions": [
             {
                 "code": t.code,

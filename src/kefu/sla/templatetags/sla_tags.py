@@ -44,7 +44,13 @@ def sla_remaining(clock, now=None):
 
 def _clocks(order):
     clocks = getattr(order, "sla_clock_list", None)
-    return clocks if clocks is not None else list(order.sla_clocks.order_by("metric"))
+    return (
+        clocks
+        if clocks is not None
+        else list(
+            order.sla_clocks.select_related("policy", "state").order_by("metric", "started_at")
+        )
+    )
 
 
 @register.simple_tag

@@ -10,7 +10,7 @@ from kefu.core.models import Notification, TimelineEvent
 from kefu.core.roles import Role
 from kefu.factories import UserFactory
 from kefu.processes.engine import take_transition
-from kefu.processes.presets import load_definition
+from kefu.processes.presets import load_definition, validate_spec
 from kefu.sla import services
 from kefu.sla.models import Metric, RectificationNotice, SlaClock, SlaPolicy
 from kefu.workorders import services as orders
@@ -30,6 +30,13 @@ def leaders(org):
         "supervisor": UserFactory(username="sup_hq", role=Role.SUPERVISOR, unit=org["hq"]),
         "manager": UserFactory(username="mgr_hq", role=Role.MANAGER, unit=org["hq"]),
     }
+
+
+@pytest.fixture
+def without_update_promises(db):
+    """Policies promising first response and resolution only."""
+    SlaPolicy.objects.update(next_update_minutes=None)
+    services.forget_policies()
 
 
 def register(users, org, order_types, customer=None, type_code="repair", **kwargs):
@@ -186,7 +193,7 @@ def test_waiting_state_pauses_and_resume_restarts(users, org, order_types):
 
 
 def test_sweep_warns_breaches_escalates_once_and_issues_rectification(
-    users, org, order_types, depts, leaders
+    users, org, order_types, depts, leaders, without_update_promises
 ):
     order = register(users, org, order_types, type_code="complaint")
     order = take_transition(order, "dispatch", users["agent"], {"department": depts["east_eng"].pk})
@@ -221,7 +228,9 @@ def test_sweep_warns_breaches_escalates_once_and_issues_rectification(
     )
 
 
-def test_catch_up_after_a_day_down_fires_each_step_once(users, org, order_types, leaders):
+def test_catch_up_after_a_day_down_fires_each_step_once(
+    users, org, order_types, leaders, without_update_promises
+):
     order = register(users, org, order_types, type_code="complaint")
     start = clock(order, Metric.RESOLUTION).started_at
     stats = services.sweep(now=start + timedelta(days=3))
@@ -235,7 +244,9 @@ def test_catch_up_after_a_day_down_fires_each_step_once(users, org, order_types,
     }
 
 
-def test_stopped_clocks_are_not_escalated(users, org, order_types, depts, leaders):
+def test_stopped_clocks_are_not_escalated(
+    users, org, order_types, depts, leaders, without_update_promises
+):
     order = register(users, org, order_types, type_code="complaint")
     start = clock(order, Metric.FIRST_RESPONSE).started_at
     take_transition(order, "dispatch", users["agent"], {"department": depts["east_eng"].pk})
@@ -246,7 +257,9 @@ def test_stopped_clocks_are_not_escalated(users, org, order_types, depts, leader
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_nothing_twice(org, users, order_types, leaders):
+def test_two_workers_at_once_send_nothing_twice(
+    org, users, order_types, leaders, without_update_promises
+):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need a server database; SQLite serialises them anyway")
     for _ in range(20):
@@ -282,3 +295,108 @@ def test_rectification_reply_permissions(users, org, order_types, depts, leaders
     services.reply_to_rectification(notice, user=users["handler"], reply="增派夜班维修人员")
     notice.refresh_from_db()
     assert notice.replied_by == users["handler"]
+
+
+def test_next_update_restarts_on_every_step_and_note(users, org, order_types, depts):
+    order = register(users, org, order_types, type_code="complaint")  # next update within 24 h
+    first = clock(order, Metric.NEXT_UPDATE)
+    assert first.target_minutes == 24 * 60
+    order = take_transition(order, "dispatch", users["agent"], {"department": depts["east_eng"].pk})
+    first.refresh_from_db()
+    assert first.status == SlaClock.Status.MET
+    second = SlaClock.objects.get(
+        work_order=order, metric=Metric.NEXT_UPDATE, stopped_at__isnull=True
+    )
+    assert second.pk != first.pk and second.status == SlaClock.Status.RUNNING
+    orders.add_note(order, user=users["agent"], body="已催促工程部")
+    second.refresh_from_db()
+    assert second.status == SlaClock.Status.MET
+    assert SlaClock.objects.filter(work_order=order, metric=Metric.NEXT_UPDATE).count() == 3
+    order = take_transition(order, "complete", users["handler"], {"result": "已道歉并整改"})
+    assert not SlaClock.objects.filter(
+        work_order=order, metric=Metric.NEXT_UPDATE, stopped_at__isnull=True
+    ).exists()
+
+
+STEP_SPEC = {
+    "code": "with_steps",
+    "name": "限时步骤",
+    "states": [
+        {
+            "code": "new",
+            "name": "受理",
+            "kind": "start",
+            "deadline_minutes": 60,
+            "deadline_business_time": False,
+        },
+        {
+            "code": "factory",
+            "name": "厂家答复",
+            "kind": "active",
+            "deadline_minutes": 3 * 24 * 60,
+            "deadline_business_time": False,
+        },
+        {"code": "closed", "name": "结案", "kind": "end"},
+    ],
+    "transitions": [
+        {
+            "code": "to_factory",
+            "name": "转厂家",
+            "from": ["new"],
+            "to": "factory",
+            "roles": ["agent"],
+            "fields": [{"name": "department", "required": True}],
+        },
+        {
+            "code": "close",
+            "name": "结案",
+            "from": ["factory"],
+            "to": "closed",
+            "roles": ["agent"],
+            "effects": ["close"],
+        },
+    ],
+}
+
+
+def test_step_deadlines_of_a_process_run_on_the_sla_engine(users, org, order_types, depts):
+    load_definition(STEP_SPEC)
+    kind = WorkOrderType.objects.create(
+        code="factory_claim", name="客诉单", process_code="with_steps"
+    )
+    order = orders.register_order(
+        user=users["agent"], unit=org["east"], order_type=kind, title="外壳开裂"
+    )
+    step = SlaClock.objects.get(work_order=order, metric=Metric.STEP)
+    assert step.state.code == "new" and step.due_at == step.started_at + timedelta(hours=1)
+    order = take_transition(
+        order, "to_factory", users["agent"], {"department": depts["factory"].pk}
+    )
+    step.refresh_from_db()
+    assert step.status == SlaClock.Status.MET
+    factory_step = SlaClock.objects.get(
+        work_order=order, metric=Metric.STEP, stopped_at__isnull=True
+    )
+    assert factory_step.state.code == "factory"
+    assert factory_step.due_at == factory_step.started_at + timedelta(days=3)
+    # The factory misses its 3 days: breach, and a rectification notice to the factory.
+    stats = services.sweep(now=factory_step.started_at + timedelta(days=3, minutes=1))
+    assert stats["breached"] >= 1
+    assert RectificationNotice.objects.filter(
+        work_order=order, department=depts["factory"]
+    ).exists()
+    assert (
+        "厂家答复"
+        in TimelineEvent.objects.filter(object_id=order.pk, verb="sla.breached").first().message
+    )
+    take_transition(order, "close", users["agent"], {})
+    assert not SlaClock.objects.filter(work_order=order, stopped_at__isnull=True).exists()
+
+
+def test_a_step_deadline_must_be_minutes_above_zero():
+    bad = {
+        **STEP_SPEC,
+        "states": [{**STEP_SPEC["states"][0], "deadline_minutes": -5}, *STEP_SPEC["states"][1:]],
+    }
+    with pytest.raises(ValidationError):
+        validate_spec(bad)
