@@ -281,26 +281,32 @@ def _order_url(order):
     return f"/orders/{order.pk}/"
 
 
-def _warn(clock, now):
+def _announce(clock, verb, title, body, level, after):
+    """Tell the people concerned (web and email) and put it on the timeline."""
     order = clock.work_order
+    notify(_people_to_warn(order), title=title, body=body, url=_order_url(order), level=level)
+    timeline.record(
+        order,
+        verb,
+        customer=order.customer,
+        message=f"{title} {body}",
+        after={"metric": clock.metric, **after},
+    )
+
+
+def _warn(clock, now):
     title = _("%(number)s: %(metric)s deadline approaching") % {
-        "number": order.number,
+        "number": clock.work_order.number,
         "metric": clock.label,
     }
     body = _("Due at %(due)s.") % {"due": _local(clock.due_at)}
-    notify(
-        _people_to_warn(order),
-        title=title,
-        body=body,
-        url=_order_url(order),
-        level=Notification.Level.WARNING,
-    )
-    timeline.record(
-        order,
+    _announce(
+        clock,
         "sla.warning",
-        customer=order.customer,
-        message=f"{title} {body}",
-        after={"metric": clock.metric, "due_at": clock.due_at.isoformat()},
+        title,
+        body,
+        Notification.Level.WARNING,
+        {"due_at": clock.due_at.isoformat()},
     )
 
 
@@ -311,19 +317,13 @@ def _breach(clock, now):
         "metric": clock.label,
     }
     body = _("It was due at %(due)s.") % {"due": _local(clock.breached_at)}
-    notify(
-        _people_to_warn(order),
-        title=title,
-        body=body,
-        url=_order_url(order),
-        level=Notification.Level.DANGER,
-    )
-    timeline.record(
-        order,
+    _announce(
+        clock,
         "sla.breached",
-        customer=order.customer,
-        message=f"{title} {body}",
-        after={"metric": clock.metric, "breached_at": clock.breached_at.isoformat()},
+        title,
+        body,
+        Notification.Level.DANGER,
+        {"breached_at": clock.breached_at.isoformat()},
     )
     overdue_handling = clock.metric in (Metric.RESOLUTION, Metric.STEP)
     if overdue_handling and order.department_id and order.resolved_at is None:
