@@ -194,7 +194,7 @@ def on_transition(order, previous_state, now=None):
     waiting = order.state.kind == State.Kind.WAITING
     policy = None
     for clock in (
-        SlaClock.objects.select_for_update()
+        SlaClock.objects.select_for_update(of=("self",))
         .filter(work_order=order)
         .select_related("policy", "state")
     ):
@@ -242,7 +242,7 @@ def on_update(order, now=None):
     """A note or another update: the next-update promise is kept and starts again."""
     now = now or timezone.now()
     open_clock = (
-        SlaClock.objects.select_for_update()
+        SlaClock.objects.select_for_update(of=("self",))
         .filter(work_order=order, metric=Metric.NEXT_UPDATE, stopped_at__isnull=True)
         .select_related("policy")
         .first()
