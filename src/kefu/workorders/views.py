@@ -391,36 +391,46 @@ def _detail_with_errors(request, order, **forms):
     return render(request, "workorders/detail.html", _detail_context(request, order, **forms))
 
 
-@login_required
-@require_POST
-def add_note(request, pk):
+def _order_form_post(request, pk, form_class, form_key, save, success):
+    """A form on the order page posted on its own: the service ``save``
+    (order, user, cleaned data) writes it, its errors go back on the page."""
     order = _order_or_404(request.user, pk)
-    form = NoteForm(request.POST)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_note(order, user=request.user, body=form.cleaned_data["body"])
+            save(order, request.user, form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Note added."))
+            messages.success(request, success)
             return redirect("workorders:detail", pk=order.pk)
-    return _detail_with_errors(request, order, note_form=form)
+    return _detail_with_errors(request, order, **{form_key: form})
+
+
+@login_required
+@require_POST
+def add_note(request, pk):
+    return _order_form_post(
+        request,
+        pk,
+        NoteForm,
+        "note_form",
+        lambda order, user, data: services.add_note(order, user=user, body=data["body"]),
+        _("Note added."),
+    )
 
 
 @login_required
 @require_POST
 def add_attachment(request, pk):
-    order = _order_or_404(request.user, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_attachment(order, user=request.user, upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Attachment uploaded."))
-            return redirect("workorders:detail", pk=order.pk)
-    return _detail_with_errors(request, order, attachment_form=form)
+    return _order_form_post(
+        request,
+        pk,
+        AttachmentForm,
+        "attachment_form",
+        lambda order, user, data: services.add_attachment(order, user=user, upload=data["file"]),
+        _("Attachment uploaded."),
+    )
 
 
 @login_required
@@ -437,22 +447,16 @@ def download_attachment(request, pk, attachment_pk):
 @login_required
 @require_POST
 def add_charge(request, pk):
-    order = _order_or_404(request.user, pk)
-    form = ChargeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_charge(
-                order,
-                user=request.user,
-                item=form.cleaned_data["item"],
-                amount=form.cleaned_data["amount"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Charge recorded."))
-            return redirect("workorders:detail", pk=order.pk)
-    return _detail_with_errors(request, order, charge_form=form)
+    return _order_form_post(
+        request,
+        pk,
+        ChargeForm,
+        "charge_form",
+        lambda order, user, data: services.add_charge(
+            order, user=user, item=data["item"], amount=data["amount"]
+        ),
+        _("Charge recorded."),
+    )
 
 
 @login_required

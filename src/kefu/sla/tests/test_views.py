@@ -132,3 +132,13 @@ def test_breached_order_is_red_in_the_list(client, users, breached):
     login(client, users["supervisor"])
     listing = client.get(reverse("workorders:list")).content.decode()
     assert "已超时" in listing
+
+
+def test_malformed_queue_filters_are_ignored_not_fatal(client, users, breached):
+    login(client, users["supervisor"])
+    page = client.get(
+        reverse("sla:at_risk"), {"status": "nonsense", "department": "x'1", "metric": "<b>"}
+    )
+    assert page.status_code == 200 and breached.number in page.content.decode()
+    report = client.get(reverse("sla:report"), {"date_from": "2026-13-45", "group_by": "planet"})
+    assert report.status_code == 200 and report.context["rows"] == []
