@@ -35,4 +35,11 @@ urlpatterns = [
     path("token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("", include(router.urls)),
+    # Apps added after the first release keep their own routes.
+    path("", include("kefu.complaints.api_urls")),
+    path("", include("kefu.callbacks.api_urls")),
+    path("", include("kefu.messaging.api_urls")),
+    path("", include("kefu.telephony.api_urls")),
+    path("", include("kefu.desk.api_urls")),
+    path("", include("kefu.workforce.api_urls")),
 ]

@@ -41,6 +41,12 @@ INSTALLED_APPS = [
     "kefu.contacts",
     "kefu.workorders",
     "kefu.sla",
+    "kefu.complaints",
+    "kefu.callbacks",
+    "kefu.messaging",
+    "kefu.telephony",
+    "kefu.desk",
+    "kefu.workforce",
 ]
 
 MIDDLEWARE = [

@@ -12,4 +12,10 @@ urlpatterns = [
     path("contacts/", include("kefu.contacts.urls")),
     path("orders/", include("kefu.workorders.urls")),
     path("sla/", include("kefu.sla.urls")),
+    path("complaints/", include("kefu.complaints.urls")),
+    path("callbacks/", include("kefu.callbacks.urls")),
+    path("messaging/", include("kefu.messaging.urls")),
+    path("telephony/", include("kefu.telephony.urls")),
+    path("desk/", include("kefu.desk.urls")),
+    path("workforce/", include("kefu.workforce.urls")),
 ]

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +23,11 @@ def _nav_items(request):
         ]
     if user.is_supervising or user.is_handler:
         items.append(("sla:at_risk", "alarm", _("Service levels")))
+    # Later modules add their entries from their AppConfig's
+    # ``navigation(user)``, so adding a module does not touch this file.
+    for config in apps.get_app_configs():
+        if hasattr(config, "navigation"):
+            items += config.navigation(user)
     path = request.path
     result = []
     for name, icon, label in items:

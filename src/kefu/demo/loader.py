@@ -4,7 +4,9 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -25,6 +27,22 @@ SITE_SHARES = {"sunshine": 0.37, "jinxiu": 0.30, "hotline": 0.33}
 # this share of the closed ones go through the real services, the rest
 # through kefu.demo.replay.
 WALK_SHARE = 0.05
+
+
+def load_module_demos(organisation, rng, now):
+    """Modules built on the closed loop bring their own demo data: an app's
+    ``demo`` module with ``load(organisation, rng, now)`` runs after the
+    history, in INSTALLED_APPS order, inside the same transaction."""
+    for config in apps.get_app_configs():
+        if not config.name.startswith("kefu.") or config.name == "kefu.demo":
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        module.load(organisation, rng, now)
 
 
 @dataclass
@@ -66,6 +84,7 @@ def load_demo(
         ]
         history = History(rng, clock, now)
         history.make_orders(arrivals, households, walk_share=walk_share)
+        load_module_demos(organisation, rng, now)
     return DemoSummary(
         organisation=organisation,
         seconds=time.monotonic() - started,

@@ -1,0 +1,1 @@
+"""Callbacks (回访): policies with sample ratios, daily task lists, scripts, supervision."""

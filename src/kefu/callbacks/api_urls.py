@@ -1,0 +1,3 @@
+"""REST endpoints of kefu.callbacks, mounted under /api/."""
+
+urlpatterns = []

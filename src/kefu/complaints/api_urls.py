@@ -1,0 +1,3 @@
+"""REST endpoints of kefu.complaints, mounted under /api/."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""REST endpoints of kefu.desk, mounted under /api/."""
+
+urlpatterns = []

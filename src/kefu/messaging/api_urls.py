@@ -1,0 +1,3 @@
+"""REST endpoints of kefu.messaging, mounted under /api/."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""REST endpoints of kefu.telephony, mounted under /api/."""
+
+urlpatterns = []

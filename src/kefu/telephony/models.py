@@ -1,0 +1,301 @@
+"""What the call center knows about its telephony: the PBXs that report to
+it, queues (skill groups) and their members, each agent's state and its
+history, and a record of every call (CDR) built from the PBX's events.
+
+Other modules read these tables (the wallboard, forecasts, adherence,
+assessment); the field names below are what they rely on."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.models import OrgUnit
+from kefu.processes.models import LabelledMixin
+
+
+class Pbx(models.Model):
+    """A telephone switch that posts call events, authenticated by its token."""
+
+    class Protocol(models.TextChoices):
+        KEFU = "kefu", _("Kefu CTI events")
+        ZAMMAD = "zammad", _("Zammad Generic CTI")
+
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    protocol = models.CharField(
+        _("protocol"), max_length=10, choices=Protocol.choices, default=Protocol.KEFU
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("PBX")
+        verbose_name_plural = _("PBXs")
+
+    def __str__(self):
+        return self.name
+
+
+class Queue(LabelledMixin, models.Model):
+    """An ACD queue (skill group). Service-level figures follow the seeds'
+    default of 90% of calls answered within 10 seconds."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+    service_level_seconds = models.PositiveIntegerField(_("answer target (seconds)"), default=10)
+    service_level_target = models.DecimalField(
+        _("service level target"), max_digits=4, decimal_places=3, default=0.9
+    )
+    # Calls abandoned sooner than this are left out of the service level.
+    short_abandon_seconds = models.PositiveIntegerField(_("short abandon (seconds)"), default=5)
+    wrapup_limit_seconds = models.PositiveIntegerField(_("wrap-up limit (seconds)"), default=60)
+    overflow_queue = models.ForeignKey(
+        "self",
+        verbose_name=_("overflow queue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    overflow_after_seconds = models.PositiveIntegerField(
+        _("overflow after (seconds)"), null=True, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
+
+    def __str__(self):
+        return self.label
+
+
+class QueueMember(models.Model):
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="members")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="queue_memberships"
+    )
+    # 1 (learning) .. 5 (expert); routing prefers higher levels.
+    skill_level = models.PositiveSmallIntegerField(_("skill level"), default=3)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "agent"], name="queue_member_unique")
+        ]
+        verbose_name = _("queue member")
+        verbose_name_plural = _("queue members")
+
+    def __str__(self):
+        return f"{self.queue} · {self.agent} ({self.skill_level})"
+
+
+class AgentStatus(models.TextChoices):
+    LOGGED_OUT = "logged_out", _("Logged out")
+    READY = "ready", _("Ready")
+    RINGING = "ringing", _("Ringing")
+    ON_CALL = "on_call", _("On call")
+    WRAP_UP = "wrap_up", _("After-call work")
+    NOT_READY = "not_ready", _("Not ready")
+
+
+class NotReadyReason(models.TextChoices):
+    BREAK = "break", _("Short break")
+    MEAL = "meal", _("Meal")
+    MEETING = "meeting", _("Meeting")
+    TRAINING = "training", _("Training")
+    OTHER = "other", _("Other")
+
+
+class AgentState(models.Model):
+    """An agent's state now; one row per agent that ever logged in."""
+
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_state"
+    )
+    status = models.CharField(
+        _("state"), max_length=12, choices=AgentStatus.choices, default=AgentStatus.LOGGED_OUT
+    )
+    reason = models.CharField(
+        _("reason"), max_length=12, choices=NotReadyReason.choices, blank=True
+    )
+    extension = models.CharField(_("extension"), max_length=20, blank=True)
+    since = models.DateTimeField(_("since"), default=timezone.now)
+    # When the agent last became ready: routing picks the longest idle.
+    idle_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "idle_since"])]
+        verbose_name = _("agent state")
+        verbose_name_plural = _("agent states")
+
+    def __str__(self):
+        return f"{self.agent}: {self.get_status_display()}"
+
+
+class AgentStateLog(models.Model):
+    """Every state an agent was in, with its start and end: adherence,
+    occupancy and assessment are computed from these rows."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_state_log"
+    )
+    status = models.CharField(_("state"), max_length=12, choices=AgentStatus.choices)
+    reason = models.CharField(
+        _("reason"), max_length=12, choices=NotReadyReason.choices, blank=True
+    )
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agent", "started_at"]
+        indexes = [
+            models.Index(fields=["agent", "started_at"]),
+            models.Index(fields=["started_at"]),
+        ]
+        verbose_name = _("agent state record")
+        verbose_name_plural = _("agent state records")
+
+    def __str__(self):
+        return f"{self.agent}: {self.get_status_display()} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Call(models.Model):
+    """A call record (CDR). Times are stamped from the PBX's events; the
+    durations the reports use are derived from them."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("Inbound")
+        OUTBOUND = "out", _("Outbound")
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", _("Offered")
+        QUEUED = "queued", _("Queued")
+        RINGING = "ringing", _("Ringing")
+        ANSWERED = "answered", _("Answered")
+        HELD = "held", _("On hold")
+        ENDED = "ended", _("Ended")
+
+    class Disposition(models.TextChoices):
+        ANSWERED = "answered", _("Answered")
+        ABANDONED = "abandoned", _("Abandoned")
+        VOICEMAIL = "voicemail", _("Voicemail")
+        CLOSED = "closed", _("Outside business hours")
+        REJECTED = "rejected", _("Rejected (blocked caller)")
+        NO_ANSWER = "no_answer", _("Not answered")
+        BUSY = "busy", _("Busy")
+        FAILED = "failed", _("Failed")
+
+    pbx = models.ForeignKey(Pbx, on_delete=models.PROTECT, related_name="calls")
+    call_id = models.CharField(_("call id"), max_length=100)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=Direction.choices, default=Direction.INBOUND
+    )
+    caller = models.CharField(_("caller"), max_length=40, blank=True)
+    called = models.CharField(_("called number"), max_length=40, blank=True)
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
+    extension = models.CharField(_("extension"), max_length=20, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OFFERED
+    )
+    disposition = models.CharField(
+        _("disposition"), max_length=10, choices=Disposition.choices, blank=True
+    )
+    end_cause = models.CharField(_("end cause"), max_length=40, blank=True)
+    offered_at = models.DateTimeField(_("offered"), db_index=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    wrapup_ended_at = models.DateTimeField(_("wrap-up ended"), null=True, blank=True)
+    hold_seconds = models.PositiveIntegerField(_("hold time (s)"), default=0)
+    held_since = models.DateTimeField(null=True, blank=True)
+    recording_url = models.URLField(_("recording"), max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pbx", "call_id"], name="call_pbx_call_id_unique")
+        ]
+        indexes = [
+            models.Index(fields=["queue", "offered_at"]),
+            models.Index(fields=["unit", "offered_at"]),
+            models.Index(fields=["agent", "offered_at"]),
+        ]
+        ordering = ["-offered_at"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+
+    def __str__(self):
+        return f"{self.caller} → {self.called} ({self.call_id})"
+
+    @property
+    def wait_seconds(self):
+        """Offered to answered, or to the end for a call nobody answered."""
+        end = self.answered_at or self.ended_at
+        return (end - self.offered_at).total_seconds() if end else None
+
+    @property
+    def talk_seconds(self):
+        if self.answered_at and self.ended_at:
+            return max(0.0, (self.ended_at - self.answered_at).total_seconds() - self.hold_seconds)
+        return None
+
+    @property
+    def wrapup_seconds(self):
+        if self.ended_at and self.wrapup_ended_at:
+            return (self.wrapup_ended_at - self.ended_at).total_seconds()
+        return None
+
+
+class CallEvent(models.Model):
+    """Every event a PBX sent, kept as received. ``key`` makes a repeated
+    event a no-op."""
+
+    pbx = models.ForeignKey(Pbx, on_delete=models.CASCADE, related_name="events")
+    key = models.CharField(max_length=200)
+    call = models.ForeignKey(
+        Call, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=30)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pbx", "key"], name="call_event_key_unique")]
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"

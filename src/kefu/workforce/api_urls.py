@@ -1,0 +1,3 @@
+"""REST endpoints of kefu.workforce, mounted under /api/."""
+
+urlpatterns = []
