@@ -228,6 +228,24 @@ else:
 EMAIL_BACKEND = os.environ.get(
     "KEFU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_HOST = os.environ.get("KEFU_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KEFU_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KEFU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KEFU_EMAIL_PASSWORD", "")
+# "tls" (STARTTLS, usually port 587), "ssl" (usually 465) or "" (none).
+EMAIL_USE_TLS = os.environ.get("KEFU_EMAIL_SECURITY", "") == "tls"
+EMAIL_USE_SSL = os.environ.get("KEFU_EMAIL_SECURITY", "") == "ssl"
+DEFAULT_FROM_EMAIL = os.environ.get("KEFU_EMAIL_FROM", "kefu@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Behind an HTTPS reverse proxy: trust its X-Forwarded-Proto header and send
+# cookies over HTTPS only. HSTS stays off unless asked for, because a wrong
+# value locks browsers out of a plain-HTTP intranet address for its duration.
+if os.environ.get("KEFU_HTTPS", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(os.environ.get("KEFU_HSTS_SECONDS", "0"))
 
 LOGGING = {
     "version": 1,
