@@ -27,7 +27,9 @@ PATHS = [
 def actors(org, depts, users):
     Fn = Department.Function
     sales = DepartmentFactory(unit=org["east"], code="sales", name="东区销售部", function=Fn.SALES)
-    tech = DepartmentFactory(unit=org["east"], code="tech", name="东区技术部", function=Fn.TECHNICAL)
+    tech = DepartmentFactory(
+        unit=org["east"], code="tech", name="东区技术部", function=Fn.TECHNICAL
+    )
 
     def handler(name, unit, department):
         return UserFactory(username=name, role=Role.HANDLER, unit=unit, department=department)
