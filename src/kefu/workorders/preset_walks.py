@@ -569,7 +569,9 @@ def resolve_values(order, values):
     data, files = {}, {}
     for name, value in values.items():
         if isinstance(value, str) and value.startswith("@"):
-            department = departments_for(order).filter(function=value[1:]).first()
+            # The nearest one: a project's own finance before the group's.
+            candidates = departments_for(order).filter(function=value[1:])
+            department = max(candidates, key=lambda d: len(d.unit.path), default=None)
             data[name] = str(department.pk) if department else ""
         elif isinstance(value, str) and value.startswith("file:"):
             files[name] = SimpleUploadedFile(value[5:], b"demo file", "application/octet-stream")

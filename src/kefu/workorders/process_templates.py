@@ -3,6 +3,7 @@ them: who may, saving an edited or imported template as a new version, and
 the diagram of a template. Running orders keep the version they started on."""
 
 import json
+from datetime import date
 from collections import deque
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -123,6 +124,13 @@ def diagram(spec):
         for source in t.get("from") or []
         if source in codes and t.get("to") in codes
     ]
+    # Several actions between the same two steps (a branch, a redo) bend
+    # apart so their labels do not sit on one another.
+    seen = {}
+    for link in links:
+        pair = (link["source"], link["target"])
+        seen[pair] = seen.get(pair, -1) + 1
+        link["lineStyle"] = {"curveness": 0.18 + 0.22 * seen[pair]}
     edges = {code: [link["target"] for link in links if link["source"] == code] for code in codes}
     start = next((s["code"] for s in states if s.get("kind") == State.Kind.START), None)
     depth = {start: 0} if start else {}
@@ -152,3 +160,40 @@ def diagram(spec):
             }
         )
     return {"nodes": nodes, "links": links}
+
+
+def date_reminders(user, today, *, orders=None):
+    """Open orders whose template date field with ``remind_before_days`` falls
+    due by then (lease renewals, key returns, promised payments …), soonest
+    first."""
+    from kefu.workorders.services import visible_orders
+
+    orders = visible_orders(user) if orders is None else orders
+    rows = []
+    for definition in ProcessDefinition.objects.exclude(custom_fields=[]):
+        for field in definition.custom_fields:
+            if field.get("type") != "date" or "remind_before_days" not in field:
+                continue
+            horizon = today.toordinal() + int(field["remind_before_days"])
+            name = field["name"]
+            candidates = orders.filter(
+                process=definition, closed_at__isnull=True, **{f"data__{name}__isnull": False}
+            ).select_related("customer", "state", "order_type")
+            for order in candidates:
+                value = order.data.get(name)
+                try:
+                    due = date.fromisoformat(value)
+                except (TypeError, ValueError):
+                    continue
+                if due.toordinal() <= horizon:
+                    days = (due - today).days
+                    rows.append(
+                        {
+                            "order": order,
+                            "label": localized(field),
+                            "due": due,
+                            "days_left": max(days, 0),
+                            "days_overdue": max(-days, 0),
+                        }
+                    )
+    return sorted(rows, key=lambda row: row["due"])

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -99,6 +100,17 @@ def template_detail(request, pk):
             "running": WorkOrder.objects.filter(process=definition, closed_at__isnull=True).count(),
             "can_manage": templates.can_manage_templates(request.user),
         },
+    )
+
+
+@center_staff_required
+def reminders(request):
+    """Dates in template fields coming due: renewals, returns, promises."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "workorders/processes/reminders.html",
+        {"rows": templates.date_reminders(request.user, today), "today": today},
     )
 
 

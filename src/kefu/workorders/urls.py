@@ -12,6 +12,7 @@ urlpatterns = [
     path("categories/", views.category_options, name="category_options"),
     path("inbox/", views.inbox, name="inbox"),
     path("processes/", template_views.template_list, name="process_list"),
+    path("processes/reminders/", template_views.reminders, name="process_reminders"),
     path("processes/new/", template_views.template_edit, name="process_new"),
     path("processes/import/", template_views.template_import, name="process_import"),
     path("processes/preview/", template_views.template_preview, name="process_preview"),

@@ -51,7 +51,10 @@ def test_the_detail_page_draws_the_diagram(client, users, key_lending):
         "returned",
         "refused",
     }
-    assert {"source": "approved", "target": "lent", "value": "登记借出"} in data["links"]
+    lend = next(link for link in data["links"] if link["source"] == "approved")
+    assert (lend["target"], lend["value"]) == ("lent", "登记借出")
+    verify = [link for link in data["links"] if link["target"] == "approved"]
+    assert len({link["lineStyle"]["curveness"] for link in verify}) == 2
 
 
 def test_department_staff_do_not_see_templates(client, users, key_lending):
@@ -232,3 +235,32 @@ def test_a_form_printed_in_two_copies(client, users, org, customer, order_types)
     client.force_login(users["agent"])
     page = client.get(f"/orders/{order.pk}/print/commitment/").content.decode()
     assert page.count('class="print-copy') == 2
+
+
+def test_due_dates_list_renewals_and_returns_in_scope(client, users, org, customer, order_types):
+    from datetime import date
+
+    def lent(expected):
+        order = services.register_order(
+            user=users["agent"],
+            unit=org["east"],
+            order_type=order_types["key_lending"],
+            title="借钥匙",
+            customer=customer,
+        )
+        order = take_transition(
+            order, "verify_owner", users["agent"], {"borrower_name": "王", "borrower_id": "1"}
+        )
+        return take_transition(
+            order, "lend", users["agent"], {"key_number": "K1", "expected_return": expected}
+        )
+
+    overdue, later = lent("2026-01-05"), lent("2099-01-01")
+    rows = process_templates.date_reminders(users["agent"], date(2026, 1, 10))
+    assert [r["order"] for r in rows] == [overdue]
+    assert rows[0]["days_overdue"] == 5
+    assert later not in [r["order"] for r in rows]
+    assert process_templates.date_reminders(users["agent_west"], date(2026, 1, 10)) == []
+    client.force_login(users["agent"])
+    page = client.get("/orders/processes/reminders/").content.decode()
+    assert overdue.number in page and "预计归还日期" in page
