@@ -3,8 +3,8 @@ them: who may, saving an edited or imported template as a new version, and
 the diagram of a template. Running orders keep the version they started on."""
 
 import json
-from datetime import date
 from collections import deque
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
