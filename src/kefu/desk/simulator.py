@@ -186,7 +186,7 @@ class ServiceSink:
     def event(self, payload):
         from kefu.telephony import cti
 
-        cti.apply(self.pbx, cti.parse_event(payload))
+        cti.receive(self.pbx, cti.parse_event(payload))
 
     def agent_free(self, extension, at):
         from kefu.telephony import agents

@@ -16,7 +16,8 @@ seconds); the answer is one of
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,14 @@ def default_queue(pbx):
 
 
 def route(pbx, payload) -> dict:
+    try:
+        return _route(pbx, payload)
+    except IntegrityError:
+        # Another request stored this call's offer at the same moment.
+        return _route(pbx, payload)
+
+
+def _route(pbx, payload) -> dict:
     """Answer a routing request; the request also stands for the call's
     ``offered`` event when Kefu has not heard of the call yet."""
     if not isinstance(payload, dict):
@@ -50,13 +59,7 @@ def route(pbx, payload) -> dict:
     event = cti.parse_event(offered)
     at = event.at
     with transaction.atomic():
-        if not Call.objects.filter(pbx=pbx, call_id=event.call_id).exists():
-            cti.apply(pbx, event)
-        call = (
-            Call.objects.select_for_update()
-            .select_related("queue", "queue__overflow_queue", "customer")
-            .get(pbx=pbx, call_id=event.call_id)
-        )
+        call = cti.apply(pbx, event).call
         decision = _decide(call, event.queue, at, no_answer=bool(payload.get("no_answer")))
         call.save()
     return decision
@@ -81,7 +84,7 @@ def _decide(call, queue_code, at, no_answer=False):
         return {"action": "reject", "reason": "busy"}
     queue = call.queue
     if queue is None and queue_code:
-        queue = Queue.objects.filter(code=queue_code, is_active=True).first()
+        queue = cti.cached_queue(queue_code)
         if queue is None:
             raise ValidationError(
                 {"queue": [_("There is no active queue %(code)s.") % {"code": queue_code}]}
@@ -137,12 +140,19 @@ def _closed(call, queue):
 
 def _outranked(call, queue, at) -> bool:
     """Whether another waiting call of the queue goes before this one."""
-    waiting = Call.objects.filter(
-        queue=queue, status__in=WAITING, offered_at__gte=at - STALE_WAIT, after_hours=False
-    ).exclude(pk=call.pk)
+    ahead = Q(priority__gt=call.priority) | Q(
+        priority=call.priority, offered_at__lt=call.offered_at
+    )
     return (
-        waiting.filter(priority__gt=call.priority).exists()
-        or waiting.filter(priority=call.priority, offered_at__lt=call.offered_at).exists()
+        Call.objects.filter(
+            ahead,
+            queue=queue,
+            status__in=WAITING,
+            offered_at__gte=at - STALE_WAIT,
+            after_hours=False,
+        )
+        .exclude(pk=call.pk)
+        .exists()
     )
 
 

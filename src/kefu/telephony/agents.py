@@ -46,6 +46,14 @@ def state_of(agent) -> AgentState:
     return state
 
 
+def locked_state(agent) -> AgentState:
+    """The agent's state row, locked for the rest of the transaction."""
+    try:
+        return AgentState.objects.select_for_update().get(agent=agent)
+    except AgentState.DoesNotExist:
+        return state_of(agent)
+
+
 def _may_control(user, agent) -> bool:
     if user.pk == agent.pk:
         return user.is_center_staff
@@ -63,7 +71,7 @@ def change_state(*, user, agent, status, reason="", extension=None, at=None) -> 
         raise ValidationError({"reason": [_("Choose why you are not ready.")]})
     if status != S.NOT_READY:
         reason = ""
-    state = AgentState.objects.select_for_update().get(pk=state_of(agent).pk)
+    state = locked_state(agent)
     if status not in MANUAL_MOVES[state.status]:
         raise ValidationError(
             {

@@ -58,7 +58,7 @@ class CtiEventView(PbxView):
         data = request.data
         if hasattr(data, "dict"):
             data = data.dict()
-        outcome = cti.apply(pbx, cti.parse_event(data))
+        outcome = cti.receive(pbx, cti.parse_event(data))
         answer = {"duplicate": outcome.duplicate}
         if outcome.call is not None:
             answer.update(call=outcome.call.call_id, status=outcome.call.status)

@@ -6,6 +6,7 @@ nothing. Events may arrive in any order: every time is kept as the earliest
 (or latest) the PBX reported, the hold time is recomputed from all hold
 events, and a call is created by whichever of its events comes first."""
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -179,9 +181,15 @@ def is_blocked(pbx, number) -> bool:
     candidates = {number, e164} - {None, ""}
     if not candidates:
         return False
-    return BlockedNumber.objects.filter(
-        Q(unit=pbx.unit) | Q(unit__path__in=_ancestor_paths(pbx.unit)), number__in=candidates
-    ).exists()
+    blocked = _cached(
+        ("blocked", pbx.unit_id),
+        lambda: set(
+            BlockedNumber.objects.filter(
+                Q(unit=pbx.unit) | Q(unit__path__in=_ancestor_paths(pbx.unit))
+            ).values_list("number", flat=True)
+        ),
+    )
+    return bool(blocked & candidates)
 
 
 def _ancestor_paths(unit):
@@ -189,32 +197,53 @@ def _ancestor_paths(unit):
     return [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0]
 
 
+def receive(pbx, event: Event) -> Outcome:
+    """``apply`` in its own transaction; a copy that lost the race on the
+    event's key is answered as the duplicate it is."""
+    try:
+        return apply(pbx, event)
+    except IntegrityError:
+        return apply(pbx, event)
+
+
 def apply(pbx, event: Event) -> Outcome:
-    """Store and apply one event; signals go out after the commit."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                stored = CallEvent.objects.create(
-                    pbx=pbx,
-                    key=event.key,
-                    kind=event.kind,
-                    occurred_at=event.at,
-                    payload=event.payload,
-                )
-        except IntegrityError:
-            call = Call.objects.filter(pbx=pbx, call_id=event.call_id).first()
-            return Outcome(call=call, duplicate=True)
+    """Store and apply one event; signals go out after the commit.
+
+    A repeated event is recognised by its stored key. Two copies of one
+    event racing each other on PostgreSQL meet the key's unique constraint:
+    the later transaction fails whole, and the PBX's retry is a duplicate."""
+    with transaction.atomic(savepoint=False):
         call, created = _call_for(pbx, event)
-        stored.call = call
-        stored.save(update_fields=["call"])
+        if not created and CallEvent.objects.filter(pbx=pbx, key=event.key).exists():
+            return Outcome(call=call, duplicate=True)
+        CallEvent.objects.create(
+            pbx=pbx,
+            key=event.key,
+            call=call,
+            kind=event.kind,
+            occurred_at=event.at,
+            payload=event.payload,
+        )
         handler = HANDLERS[event.kind]
         outcome = handler(call, event, created) or Outcome(call=call)
         call.save()
         return outcome
 
 
+def _locked(pbx, call_id):
+    # get(), not first(): no ORDER BY to build for a unique key.
+    try:
+        return (
+            Call.objects.select_for_update(of=("self",))
+            .select_related("queue__calendar")
+            .get(pbx=pbx, call_id=call_id)
+        )
+    except Call.DoesNotExist:
+        return None
+
+
 def _call_for(pbx, event):
-    call = Call.objects.select_for_update().filter(pbx=pbx, call_id=event.call_id).first()
+    call = _locked(pbx, event.call_id)
     if call is not None:
         if event.at < call.offered_at:
             call.offered_at = event.at
@@ -232,9 +261,40 @@ def _call_for(pbx, event):
 
 def _set_queue(call, code):
     if code and (call.queue is None or call.queue.code != code):
-        queue = Queue.objects.filter(code=code, is_active=True).first()
+        queue = cached_queue(code)
         if queue is not None:
             call.queue = queue
+
+
+# Queues, blocked numbers and the PBX change seldom and are read by every
+# call: each process keeps them for a few seconds.
+CACHE_SECONDS = 10
+_cache: dict = {}
+
+
+def _cached(key, load):
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    _cache[key] = (now + CACHE_SECONDS, value)
+    return value
+
+
+def forget_cache(**kwargs):
+    _cache.clear()
+
+
+def cached_queue(code):
+    return _cached(
+        ("queue", code),
+        lambda: (
+            Queue.objects.select_related("calendar", "overflow_queue", "unit")
+            .filter(code=code, is_active=True)
+            .first()
+        ),
+    )
 
 
 def _identify(call):
@@ -282,7 +342,7 @@ def on_ringing(call, event, created):
         if agent is not None:
             call.agent = agent
             call.extension = event.extension or call.extension
-            state = AgentState.objects.select_for_update().get(pk=agents.state_of(agent).pk)
+            state = agents.locked_state(agent)
             agents.call_move(state, AgentStatus.RINGING, at=event.at)
             transaction.on_commit(
                 lambda: signals.call_ringing.send(sender=Call, call=call, agent=agent)
@@ -301,7 +361,7 @@ def on_answered(call, event, created):
     if call.status != Call.Status.ENDED:
         call.status = Call.Status.ANSWERED
         if agent is not None:
-            state = AgentState.objects.select_for_update().get(pk=agents.state_of(agent).pk)
+            state = agents.locked_state(agent)
             agents.call_move(state, AgentStatus.ON_CALL, at=event.at)
     if call.disposition in ("", Call.Disposition.ABANDONED, Call.Disposition.NO_ANSWER):
         call.disposition = Call.Disposition.ANSWERED if call.ended_at else ""
@@ -346,7 +406,7 @@ def on_transferred(call, event, created):
     if target is not None:
         call.agent = target
         if call.status != Call.Status.ENDED:
-            state = AgentState.objects.select_for_update().get(pk=agents.state_of(target).pk)
+            state = agents.locked_state(target)
             agents.call_move(state, AgentStatus.ON_CALL, at=event.at)
     elif event.target_queue:
         _set_queue(call, event.target_queue)
@@ -362,7 +422,7 @@ def on_transferred(call, event, created):
 
 
 def _enter_wrapup(agent, call, at):
-    state = AgentState.objects.select_for_update().get(pk=agents.state_of(agent).pk)
+    state = agents.locked_state(agent)
     if state.status == AgentStatus.ON_CALL:
         limit = call.queue.wrapup_limit_seconds if call.queue else 60
         agents.call_move(state, AgentStatus.WRAP_UP, at=at, wrapup_seconds=limit)
@@ -437,3 +497,8 @@ HANDLERS = {
     "ended": on_ended,
     "recording": on_recording,
 }
+
+
+for _model in (Queue, BlockedNumber):
+    post_save.connect(forget_cache, sender=_model)
+    post_delete.connect(forget_cache, sender=_model)

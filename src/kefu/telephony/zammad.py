@@ -78,7 +78,7 @@ def handle(pbx, data) -> dict:
     if payload["event"] == "answered" and not payload["agent"]:
         # Zammad allows an answer naming only the answering user's real name.
         payload["agent"] = _agent_by_name(payload["users"])
-    outcome = cti.apply(pbx, cti.parse_event(payload))
+    outcome = cti.receive(pbx, cti.parse_event(payload))
     if payload["event"] == "offered" and outcome.call is not None:
         blocked = outcome.blocked or outcome.call.disposition == "rejected"
         if blocked and outcome.call.direction == "in":

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from kefu.core.calendars import BusinessCalendar
 from kefu.factories import UserFactory
 from kefu.telephony import agents
+from kefu.telephony.cti import forget_cache
 from kefu.telephony.models import AgentStatus
 from kefu.telephony.services import forget_pbx_tokens
 from kefu.telephony.tests.factories import PbxFactory, QueueFactory, QueueMemberFactory
@@ -19,9 +20,13 @@ T0 = timezone.make_aware(datetime(2026, 12, 2, 10, 0, 0))
 
 @pytest.fixture(autouse=True)
 def fresh_tokens():
+    """PBXs, queues and blocked numbers are cached per process; a test's
+    rows die with its transaction."""
     forget_pbx_tokens()
+    forget_cache()
     yield
     forget_pbx_tokens()
+    forget_cache()
 
 
 @pytest.fixture
