@@ -15,32 +15,13 @@ def validate_option(option: IvrOption):
     T = IvrOption.Target
     if option.target == T.QUEUE and option.queue_id is None:
         errors["queue"] = [_("Choose the queue this key leads to.")]
-    if option.target == T.MENU:
-        if option.submenu_id is None:
-            errors["submenu"] = [_("Choose the sub-menu this key leads to.")]
-        elif _leads_back(option.submenu, option.menu):
-            errors["submenu"] = [_("This sub-menu leads back to this menu: callers would loop.")]
+    # A key may lead back up the tree ("* returns"): the export stops there.
+    if option.target == T.MENU and option.submenu_id is None:
+        errors["submenu"] = [_("Choose the sub-menu this key leads to.")]
     if option.target == T.MESSAGE and not option.message.strip():
         errors["message"] = [_("Enter the message to play.")]
     if errors:
         raise ValidationError(errors)
-
-
-def _leads_back(start, target) -> bool:
-    seen = set()
-    stack = [start]
-    while stack:
-        menu = stack.pop()
-        if menu.pk == target.pk:
-            return True
-        if menu.pk in seen:
-            continue
-        seen.add(menu.pk)
-        stack.extend(
-            o.submenu
-            for o in menu.options.filter(target=IvrOption.Target.MENU, submenu__isnull=False)
-        )
-    return False
 
 
 def export_menu(menu: IvrMenu, _path=()) -> dict:

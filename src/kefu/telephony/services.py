@@ -79,7 +79,9 @@ def block_number(*, user, unit, number, reason="") -> BlockedNumber:
 def wallboard(user, now=None) -> dict:
     """Everything the wallboard shows, for the queues and agents ``user`` sees."""
     now = now or timezone.now()
-    queues = list(visible_queues(user).order_by("position", "code"))
+    queues = list(
+        visible_queues(user).select_related("unit").order_by("unit__path", "position", "code")
+    )
     calls = visible_calls(user)
     waiting = metrics.waiting_now(calls, now)
     start = metrics.start_of_today(now)
@@ -97,6 +99,7 @@ def wallboard(user, now=None) -> dict:
             {
                 "code": queue.code,
                 "name": queue.label,
+                "unit": queue.unit.name,
                 "waiting": count,
                 "longest_wait": round(longest),
                 "target": float(queue.service_level_target),
