@@ -1,3 +1,13 @@
+from django.urls import path
+
+from kefu.desk import views
+
 app_name = "desk"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.desktop, name="desktop"),
+    path("state/", views.change_state, name="state"),
+    path("calls/<int:pk>/", views.pop, name="pop"),
+    path("calls/<int:pk>/contact/", views.register_contact, name="register_contact"),
+    path("wallboard/", views.wallboard, name="wallboard"),
+]
