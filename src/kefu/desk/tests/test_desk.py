@@ -160,3 +160,18 @@ def test_link_the_call_to_an_open_order(pbx, queue, ready_agents, customer, orde
     call.refresh_from_db()
     assert call.work_order == order
     assert "call.work_order" in [e.verb for e in events_for(call)]
+
+
+@pytest.mark.parametrize(
+    ("scope", "language"),
+    [
+        ({"headers": [(b"accept-language", b"en-US,en;q=0.9")]}, "en"),
+        ({"headers": [(b"accept-language", b"zh-CN,zh;q=0.9")]}, "zh-hans"),
+        ({"headers": [], "cookies": {"django_language": "en"}}, "en"),
+        ({"headers": []}, "zh-hans"),
+    ],
+)
+def test_wallboard_language_follows_the_browser(scope, language):
+    from kefu.desk.consumers import language_of
+
+    assert language_of(scope) == language
