@@ -5,7 +5,10 @@ import contextlib
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from kefu.desk.push import WALLBOARD_GROUP, agent_group
 from kefu.telephony.services import wallboard
@@ -72,5 +75,31 @@ class WallboardConsumer(AsyncJsonWebsocketConsumer):
             await asyncio.sleep(MIN_REFRESH)
 
     async def push(self):
-        snapshot = await database_sync_to_async(wallboard)(self.user)
+        snapshot = await database_sync_to_async(self.snapshot)()
         await self.send_json({"type": "board", "board": snapshot})
+
+    def snapshot(self):
+        # State names in the language the page was shown in.
+        with translation.override(language_of(self.scope)):
+            return wallboard(self.user)
+
+
+def language_of(scope) -> str:
+    """The language Django's LocaleMiddleware would choose: the language
+    cookie, else the browser's Accept-Language, else the default."""
+    headers = dict(scope.get("headers") or [])
+    cookies = scope.get("cookies") or {}
+    chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if not chosen:
+        accept = headers.get(b"accept-language", b"").decode("latin-1")
+        for code, _quality in parse_accept_lang_header(accept):
+            if code == "*":
+                continue
+            try:
+                return translation.get_supported_language_variant(code)
+            except LookupError:
+                continue
+    try:
+        return translation.get_supported_language_variant(chosen or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE

@@ -59,3 +59,25 @@ def register_call_contact(*, user, call, content):
         after={"contact": contact.pk},
     )
     return contact
+
+
+@transaction.atomic
+def link_order(*, user, call, order_pk):
+    """The call was about this (open or closed) work order of its customer."""
+    order = visible_orders(user).filter(pk=order_pk).first()
+    if order is None or call.customer_id is None or order.customer_id != call.customer_id:
+        raise ValidationError({"work_order": [_("Choose one of this customer's work orders.")]})
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    before = {"work_order": call.work_order_id}
+    call.work_order = order
+    call.save(update_fields=["work_order"])
+    timeline.record(
+        call,
+        "call.work_order",
+        actor=user,
+        customer=call.customer,
+        message=order.number,
+        before=before,
+        after={"work_order": order.pk},
+    )
+    return call

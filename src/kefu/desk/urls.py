@@ -9,5 +9,6 @@ urlpatterns = [
     path("state/", views.change_state, name="state"),
     path("calls/<int:pk>/", views.pop, name="pop"),
     path("calls/<int:pk>/contact/", views.register_contact, name="register_contact"),
+    path("calls/<int:pk>/order/", views.link_order, name="link_order"),
     path("wallboard/", views.wallboard, name="wallboard"),
 ]

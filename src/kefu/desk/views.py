@@ -119,3 +119,18 @@ def wallboard(request):
         "desk/wallboard.html",
         {"big": request.GET.get("big") == "1", "labels": dict(AgentStatus.choices), "text": text},
     )
+
+
+@login_required
+@require_POST
+def link_order(request, pk):
+    try:
+        call = services.call_for(request.user, pk)
+    except PermissionDenied as error:
+        raise Http404 from error
+    errors = None
+    try:
+        call = services.link_order(user=request.user, call=call, order_pk=request.POST.get("order"))
+    except ValidationError as error:
+        errors = error.message_dict
+    return render(request, "desk/includes/pop.html", _pop_context(request.user, call, errors))

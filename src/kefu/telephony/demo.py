@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from kefu.core.calendars import BusinessCalendar
 from kefu.core.models import OrgUnit
-from kefu.customers.models import Phone
+from kefu.customers.models import Customer, Phone
 from kefu.desk import simulator
 from kefu.telephony import agents, cti
 from kefu.telephony.models import (
@@ -27,8 +27,10 @@ class _DemoSink:
     """Simulated calls answered by real agents, from real customers' numbers
     for most calls (so the desk pops a customer file)."""
 
-    def __init__(self, pbx, staff, numbers, rng, prefix):
+    def __init__(self, pbx, staff, numbers, rng, prefix, repairs):
         self.prefix = prefix
+        self.repairs = repairs
+        self.repair_calls = set()
         self.pbx = pbx
         self.staff = staff
         self.numbers = numbers
@@ -51,8 +53,13 @@ class _DemoSink:
         return f"{self.prefix}{extension[1:]}"
 
     def event(self, payload):
-        if payload["event"] == "offered" and self.numbers and self.rng.random() < 0.7:
-            payload = dict(payload, caller=self.rng.choice(self.numbers))
+        if payload["event"] == "offered":
+            if self.numbers and self.rng.random() < 0.7:
+                payload = dict(payload, caller=self.rng.choice(self.numbers))
+            if self.rng.random() < 0.4:
+                self.repair_calls.add(payload["call_id"])
+        if "queue" in payload and payload["call_id"] in self.repair_calls:
+            payload = dict(payload, queue=self.repairs.code)
         if "extension" in payload:
             payload = dict(payload, extension=self._own(payload["extension"]))
         cti.receive(self.pbx, cti.parse_event(payload))
@@ -141,9 +148,12 @@ def load(organisation, rng, now):
         numbers = list(
             Phone.objects.filter(customer__unit=unit).values_list("number", flat=True)[:300]
         )
+        # Traffic grows with the demo: a small test demo stays quick to load.
+        customers = Customer.objects.filter(unit=unit).count()
+        calls = min(14 * len(staff) * HOURS, max(5, customers // 2))
         config = simulator.Config(
             agents=len(staff),
-            calls_per_hour=14 * len(staff),
+            calls_per_hour=calls / HOURS,
             aht_seconds=170,
             patience_seconds=90,
             hours=HOURS,
@@ -152,7 +162,7 @@ def load(organisation, rng, now):
         )
         simulator.run(
             config,
-            _DemoSink(pbx, staff, numbers, rng, number + 1),
+            _DemoSink(pbx, staff, numbers, rng, number + 1, repairs),
             start=now - timedelta(hours=HOURS),
         )
         _end_of_demo_states(staff, rng, now)

@@ -138,3 +138,40 @@ async def refused(users):
     communicator = Socket("/ws/wallboard/", users["agent"])
     connected = await communicator.connect()
     assert not connected
+
+
+def test_link_the_call_to_an_open_order(pbx, queue, ready_agents, customer, order_types, users):
+    from kefu.workorders.services import register_order
+
+    order = register_order(
+        user=users["supervisor"],
+        unit=customer.unit,
+        order_type=order_types["repair"],
+        title="厨房水管漏水",
+        customer=customer,
+    )
+    acd.route(pbx, {"call_id": "d3", "caller": "13812345678", "queue": "service"})
+    call = Call.objects.get(call_id="d3")
+    client = logged_in(ready_agents[0])
+    assert order.number in client.get(f"/desk/calls/{call.pk}/").text
+    refused = client.post(f"/desk/calls/{call.pk}/order/", {"order": "999999"})
+    assert "alert-danger" in refused.text
+    client.post(f"/desk/calls/{call.pk}/order/", {"order": order.pk})
+    call.refresh_from_db()
+    assert call.work_order == order
+    assert "call.work_order" in [e.verb for e in events_for(call)]
+
+
+@pytest.mark.parametrize(
+    ("scope", "language"),
+    [
+        ({"headers": [(b"accept-language", b"en-US,en;q=0.9")]}, "en"),
+        ({"headers": [(b"accept-language", b"zh-CN,zh;q=0.9")]}, "zh-hans"),
+        ({"headers": [], "cookies": {"django_language": "en"}}, "en"),
+        ({"headers": []}, "zh-hans"),
+    ],
+)
+def test_wallboard_language_follows_the_browser(scope, language):
+    from kefu.desk.consumers import language_of
+
+    assert language_of(scope) == language

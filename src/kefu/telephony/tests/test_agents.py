@@ -114,3 +114,17 @@ def test_state_api(users):
         "/api/agent-states/", {"status": "logged_out", "agent": users["agent"].pk}, format="json"
     )
     assert response.status_code == 403
+
+
+def test_the_periodic_task_releases_overdue_wrap_ups(users):
+    from django.utils import timezone
+
+    from kefu.telephony.tasks import release_wrapups
+
+    agent = users["agent"]
+    start = timezone.now() - timedelta(minutes=5)
+    state = agents.change_state(user=agent, agent=agent, status=S.READY, extension="8001", at=start)
+    agents.call_move(state, S.ON_CALL, at=start + timedelta(seconds=5))
+    agents.call_move(state, S.WRAP_UP, at=start + timedelta(seconds=60), wrapup_seconds=60)
+    assert release_wrapups.call_local() == 1
+    assert AgentState.objects.get(agent=agent).status == S.READY
