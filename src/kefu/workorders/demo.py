@@ -58,11 +58,13 @@ def load(organisation, rng, now):
         plans.append((longest, rng.randrange(1, len(longest))))
         for steps, taken in plans:
             customer = rng.choice(customers) if customers else None
-            order = services.register_order(
+            # Every order comes from a contact, as at the workbench.
+            _contact, order = services.intake(
                 user=actors["agent"],
                 unit=staff.center,
-                order_type=order_type,
-                title=title,
+                channel="phone",
+                content=title,
                 customer=customer,
+                order={"order_type": order_type, "title": title},
             )
             _walk(order, steps[:taken], actors)
