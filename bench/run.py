@@ -219,6 +219,7 @@ def main(argv=None):
 
     from bench import measure
     from bench.generate import Volume
+    from bench.processes import measure_processes
     from bench.sla import measure_sla_sweep
     from bench.telephony import measure_telephony
 
@@ -246,6 +247,7 @@ def main(argv=None):
     results += measure.measure_lookup(agent, numbers, args.repeat * 5)
     results += measure.measure_server(env, agent, numbers, args.repeat, args.creations, rng)
     results += measure_sla_sweep(measure.Result, orders=min(100_000, args.orders))
+    results += measure_processes(measure.Result, agent, args.repeat)
     results += measure_telephony(measure.Result)
     report = {
         "date": datetime.now().isoformat(timespec="seconds"),
