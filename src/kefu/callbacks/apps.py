@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class CallbacksConfig(AppConfig):
     name = "kefu.callbacks"
     verbose_name = _("Callbacks")
+
+    def ready(self):
+        from kefu.callbacks import receivers  # noqa: F401
+        from kefu.callbacks.presets import install_callback_presets
+
+        post_migrate.connect(install_callback_presets, sender=self)
