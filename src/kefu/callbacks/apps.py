@@ -12,3 +12,11 @@ class CallbacksConfig(AppConfig):
         from kefu.callbacks.presets import install_callback_presets
 
         post_migrate.connect(install_callback_presets, sender=self)
+
+    def navigation(self, user):
+        items = []
+        if user.is_center_staff:
+            items.append(("callbacks:my_list", "phone-outgoing", _("My callbacks")))
+        if user.is_supervising:
+            items.append(("callbacks:board", "list-check", _("Callback lists")))
+        return items
