@@ -347,6 +347,7 @@ def record_result(
             message=_("Customer not reached (attempt %(n)s)") % {"n": task.attempts},
             before=before,
             after={"status": task.status, "attempts": task.attempts},
+            at=now,
         )
         return task
     content, suggestions, problem = (
@@ -387,6 +388,7 @@ def record_result(
             "suggestions": suggestions[:200],
             "problem": problem[:200],
         },
+        at=now,
     )
     transaction.on_commit(
         lambda: callback_completed.send(
@@ -421,6 +423,7 @@ def solve_problem(task, *, user, note, now=None) -> CallbackTask:
         message=note,
         before={"problem_solved_at": None},
         after={"problem_solved_at": now.isoformat()},
+        at=now,
     )
     return task
 
