@@ -218,8 +218,8 @@ def main(argv=None):
     from django.contrib.auth import get_user_model
 
     from bench import measure
-    from bench.generate import Volume
     from bench.callbacks import measure_callback_generation
+    from bench.generate import Volume
     from bench.sla import measure_sla_sweep
 
     def log(message):
