@@ -15,7 +15,7 @@ class ResultForm(forms.Form):
         choices=[("1", _("Yes")), ("0", _("No answer / not reachable"))],
         coerce=lambda v: v == "1",
         initial="1",
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     satisfaction = forms.ChoiceField(
         label=_("Satisfaction"),

@@ -175,6 +175,8 @@ def distribute(*, user, unit, agents, now=None) -> dict[int, int]:
     pool = (
         scoping.scope_by_unit(CallbackTask.objects.all(), user)
         .filter(unit__path__startswith=unit.path, status=Status.OPEN, assignee__isnull=True)
+        # SMS callbacks are sent by the worker, not worked from a list.
+        .exclude(method=Method.SMS)
         .select_for_update()
         .order_by("-mandatory", "-priority", "due_at", "id")
     )

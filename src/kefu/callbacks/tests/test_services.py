@@ -260,3 +260,10 @@ def test_problem_to_order_at_once_and_refusals(assigned, users):
 def test_deadline_is_kept_from_the_trigger(make_task):
     task = make_task()
     assert task.due_at - task.triggered_at == timedelta(days=1)
+
+
+def test_sms_callbacks_stay_off_the_agents_lists(make_task, users, org, agents):
+    make_task(method="sms")
+    assert services.distribute(user=users["supervisor"], unit=org["east"], agents=agents) == {
+        a.pk: 0 for a in agents
+    }
