@@ -11,3 +11,8 @@ class MessagingConfig(AppConfig):
         from kefu.messaging.presets import install_sms_templates
 
         post_migrate.connect(install_sms_templates, sender=self)
+
+    def navigation(self, user):
+        if user.is_supervising:
+            return [("messaging:satisfaction_report", "mood-smile", _("Satisfaction"))]
+        return []

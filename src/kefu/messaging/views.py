@@ -1,16 +1,31 @@
 import hmac
 import json
+from datetime import datetime, time, timedelta
 
+from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from kefu.core import scoping
 from kefu.messaging import satisfaction, services
+from kefu.messaging.models import SatisfactionRequest
 from kefu.messaging.satisfaction import TokenError
+
+DATE = {"type": "date", "class": "form-control"}
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs=DATE))
+    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs=DATE))
 
 
 def survey(request, token):
@@ -105,11 +120,40 @@ def inbound_hook(request, secret):
 
 
 def _time(value):
-    from django.utils import timezone
-
     if not value:
         return None
     moment = parse_datetime(str(value))
     if moment is None:
         return None
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+@login_required
+def satisfaction_report(request):
+    if not request.user.is_supervising:
+        raise PermissionDenied(_("This report is for supervisors and managers."))
+    today = timezone.localdate()
+    form = PeriodForm(
+        request.GET or None, initial={"start": today - timedelta(days=30), "end": today}
+    )
+    start, end = (
+        (form.cleaned_data["start"], form.cleaned_data["end"])
+        if form.is_valid()
+        else (today - timedelta(days=30), today)
+    )
+    rows = satisfaction.report(
+        request.user,
+        start=timezone.make_aware(datetime.combine(start, time.min)),
+        end=timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min)),
+    )
+    answers = (
+        scoping.scope_by_unit(SatisfactionRequest.objects.all(), request.user)
+        .filter(answered_at__isnull=False)
+        .select_related("customer", "unit")
+        .order_by("-answered_at")[:30]
+    )
+    return render(
+        request,
+        "messaging/satisfaction_report.html",
+        {"form": form, "rows": rows, "answers": answers, "start": start, "end": end},
+    )

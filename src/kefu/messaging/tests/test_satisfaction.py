@@ -97,3 +97,12 @@ def test_report_counts_per_unit(survey, users, org):
     (row,) = satisfaction.report(users["manager"], start=start, end=timezone.now() + timedelta(1))
     assert row["sent"] == 1 and row["answered"] == 1 and row["average"] == 5
     assert satisfaction.report(users["agent_west"], start=start, end=timezone.now()) == []
+
+
+def test_report_page_for_supervisors_only(client, survey, users):
+    satisfaction.answer(satisfaction.make_token(survey), rating=4, comment="挺好")
+    client.force_login(users["supervisor"])
+    page = client.get(reverse("messaging:satisfaction_report"))
+    assert page.status_code == 200 and "挺好" in page.content.decode()
+    client.force_login(users["agent"])
+    assert client.get(reverse("messaging:satisfaction_report")).status_code == 403
