@@ -61,7 +61,7 @@ class DistributeForm(forms.Form):
     agents = forms.ModelMultipleChoiceField(
         label=_("Callback agents"),
         queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from kefu.callbacks.models import CallbackTask, SpotCheck
 from kefu.callbacks.quiet import VOICE_METHODS
 from kefu.core import scoping, timeline
+from kefu.core.choices import Satisfaction
 from kefu.core.models import OrgUnit
 
 Status = CallbackTask.Status
@@ -130,6 +131,7 @@ class UnitScore:
     unit: OrgUnit
     done: int = 0
     due: int = 0
+    due_done: int = 0
     complete: int = 0
     on_time: int = 0
     checked: int = 0
@@ -147,7 +149,8 @@ class UnitScore:
 
     @property
     def compliance(self):
-        return self.share(self.done, self.due)
+        """Callbacks done of those the policies required this month."""
+        return self.share(self.due_done, self.due)
 
     @property
     def timeliness(self):
@@ -181,6 +184,7 @@ def unit_score(unit, month) -> UnitScore:
         unit=unit,
         done=done.count(),
         due=due.count(),
+        due_done=due.filter(status=Status.DONE).count(),
         complete=complete.count(),
         on_time=done.filter(executed_at__lte=F("due_at")).count(),
         checked=checks.exclude(outcome=Outcome.PENDING).count(),
@@ -244,9 +248,13 @@ def evaluation(user, unit, month) -> dict:
         problems.append(_("%(n)s callbacks were found faked.") % {"n": score.faked})
         suggestions.append(_("Warn the agents concerned and raise the spot-check sample."))
     done = _in_unit(unit).filter(status=Status.DONE, executed_at__gte=start, executed_at__lt=end)
-    satisfaction = dict(
-        done.exclude(satisfaction="").values_list("satisfaction").annotate(n=Count("id"))
-    )
+    satisfaction = {
+        Satisfaction(code).label: n
+        for code, n in done.exclude(satisfaction="")
+        .values_list("satisfaction")
+        .annotate(n=Count("id"))
+        .order_by("satisfaction")
+    }
     customer_suggestions = list(
         done.exclude(suggestions="").values_list("suggestions", flat=True)[:20]
     )

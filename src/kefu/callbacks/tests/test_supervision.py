@@ -102,7 +102,7 @@ def test_monthly_score_and_evaluation(done_tasks, users, org):
     assert supervision.monthly_scores(users["agent_west"], MONTH) == []
     report = supervision.evaluation(users["supervisor"], org["east"], MONTH)
     assert len(report["problems"]) == 2  # late callbacks and a faked one
-    assert report["satisfaction"] == {"satisfied": 6}
+    assert report["satisfaction"] == {"满意": 6}
 
 
 def test_evaluation_names_policies_below_their_ratio(make_task, users, org):
