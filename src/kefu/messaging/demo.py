@@ -20,5 +20,5 @@ def load(organisation, rng, now):
                 satisfaction.make_token(request),
                 rating=rng.choice([5, 5, 4, 4, 4, 3, 2]),
                 comment=rng.choice(COMMENTS),
-                now=sent + timedelta(hours=rng.randint(1, 30)),
+                now=min(sent + timedelta(hours=rng.randint(1, 30)), now),
             )
