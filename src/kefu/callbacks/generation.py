@@ -25,6 +25,17 @@ NUMBER_PREFIX = "HF"
 CHUNK = 900  # below SQLite's limit of variables in one statement
 
 
+# Short names of the records an occasion is about, shared by the morning run
+# and the events that create tasks at once, so both draw the same sample and
+# meet on the same occasion.
+KEY_PREFIXES = {"workorder": "wo", "product": "p", "contact": "c"}
+
+
+def subject_key(subject) -> str:
+    name = subject._meta.model_name
+    return f"{KEY_PREFIXES.get(name, name)}{subject.pk}"
+
+
 @dataclass
 class Candidate:
     customer_id: int

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.callbacks import sampling
-from kefu.callbacks.generation import NUMBER_PREFIX
+from kefu.callbacks.generation import NUMBER_PREFIX, subject_key
 from kefu.callbacks.models import (
     CallbackPolicy,
     CallbackSkill,
@@ -61,7 +61,7 @@ def create_for_event(*, trigger, customer, subject, unit=None, at=None, due_at=N
     takes effect at once. Returns the tasks created."""
     at = at or timezone.now()
     unit = unit or customer.unit
-    key = key or f"{subject._meta.model_name}{subject.pk}"
+    key = key or subject_key(subject)
     policies = [
         p
         for p in CallbackPolicy.objects.filter(
@@ -104,7 +104,7 @@ def create_mandatory(*, trigger, customer, subject, unit, due_at, at=None):
     )
     if created:
         return created[0]
-    key = f"{subject._meta.model_name}{subject.pk}"
+    key = subject_key(subject)
     existing = CallbackTask.objects.filter(occasion__endswith=f":{key}", trigger=trigger).first()
     return existing or _create(
         policy=None,

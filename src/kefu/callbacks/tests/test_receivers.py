@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from kefu.callbacks import sampling
+from kefu.callbacks import generation, sampling
 from kefu.callbacks.models import CallbackTask, Trigger
 from kefu.complaints.signals import complaint_awaiting_callback
 from kefu.processes.engine import take_transition
@@ -14,13 +14,19 @@ from kefu.workorders.models import WorkOrder
 def test_resolved_repair_creates_the_sampled_callback(
     make_order, users, depts, django_capture_on_commit_callbacks
 ):
+    # An order the 50% sample picks (the draw depends only on its id).
     order = make_order()
+    while not sampling.pick("repair_phone", "0.5", f"wo{order.pk}")[0]:
+        order = make_order()
     take_transition(order, "dispatch", users["agent"], {"department": depts["east_eng"].pk})
     with django_capture_on_commit_callbacks(execute=True):
         take_transition(order, "complete", users["handler"], {"result": "更换水管接头"})
-    picked = sampling.pick("repair_phone", "0.5", f"workorder{order.pk}")[0]
-    tasks = CallbackTask.objects.filter(trigger=Trigger.REPAIR_COMPLETED, subject_id=order.pk)
-    assert tasks.exists() is picked
+    tasks = CallbackTask.objects.filter(policy__code="repair_phone", subject_id=order.pk)
+    assert tasks.count() == 1
+    # The next morning's run meets the same occasion: no second task.
+    order.refresh_from_db()
+    generation.generate(day=timezone.localdate(order.resolved_at) + timedelta(days=1))
+    assert tasks.count() == 1
 
 
 def test_complaint_awaiting_callback_creates_a_mandatory_task(make_order, users):
