@@ -10,5 +10,6 @@ urlpatterns = [
     path("calls/<int:pk>/", views.pop, name="pop"),
     path("calls/<int:pk>/contact/", views.register_contact, name="register_contact"),
     path("calls/<int:pk>/order/", views.link_order, name="link_order"),
+    path("calls/<int:pk>/satisfaction/", views.request_satisfaction, name="request_satisfaction"),
     path("wallboard/", views.wallboard, name="wallboard"),
 ]

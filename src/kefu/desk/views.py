@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.desk import services
 from kefu.desk.phrases import phrases_for
+from kefu.messaging.services import send_satisfaction_request
 from kefu.telephony import agents
 from kefu.telephony.models import AgentStatus, Call, NotReadyReason
 
@@ -133,4 +134,24 @@ def link_order(request, pk):
         call = services.link_order(user=request.user, call=call, order_pk=request.POST.get("order"))
     except ValidationError as error:
         errors = error.message_dict
+    return render(request, "desk/includes/pop.html", _pop_context(request.user, call, errors))
+
+
+@login_required
+@require_POST
+def request_satisfaction(request, pk):
+    """After the call: send the caller the short satisfaction survey by SMS."""
+    try:
+        call = services.call_for(request.user, pk)
+    except PermissionDenied as error:
+        raise Http404 from error
+    errors = None
+    if call.customer is None:
+        errors = {"satisfaction": [_("Only a known customer can be asked for a rating.")]}
+    else:
+        try:
+            send_satisfaction_request(customer=call.customer, subject=call, user=request.user)
+            messages.success(request, _("The satisfaction survey goes out by SMS."))
+        except ValidationError as error:
+            errors = error.message_dict
     return render(request, "desk/includes/pop.html", _pop_context(request.user, call, errors))

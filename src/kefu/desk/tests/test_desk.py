@@ -175,3 +175,31 @@ def test_wallboard_language_follows_the_browser(scope, language):
     from kefu.desk.consumers import language_of
 
     assert language_of(scope) == language
+
+
+def test_after_the_call_the_caller_is_sent_the_satisfaction_survey(
+    pbx, queue, ready_agents, customer
+):
+    from kefu.messaging.models import SatisfactionRequest, SmsMessage
+
+    acd.route(pbx, {"call_id": "s1", "caller": "13812345678", "queue": "service"})
+    call = Call.objects.get(call_id="s1")
+    client = logged_in(ready_agents[0])
+    assert "ask-satisfaction" in client.get(f"/desk/calls/{call.pk}/").text
+    response = client.post(f"/desk/calls/{call.pk}/satisfaction/")
+    assert response.status_code == 200
+    request = SatisfactionRequest.objects.get()
+    assert (request.customer, request.subject) == (customer, call)
+    assert SmsMessage.objects.filter(customer=customer).exists()
+    assert logged_in(ready_agents[1]).post(f"/desk/calls/{call.pk}/satisfaction/").status_code == 404
+    assert SatisfactionRequest.objects.count() == 1
+
+
+def test_an_unknown_caller_cannot_be_asked_for_a_rating(pbx, queue, ready_agents):
+    from kefu.messaging.models import SatisfactionRequest
+
+    acd.route(pbx, {"call_id": "s2", "caller": "13900000000", "queue": "service"})
+    call = Call.objects.get(call_id="s2")
+    response = logged_in(ready_agents[0]).post(f"/desk/calls/{call.pk}/satisfaction/")
+    assert "alert-danger" in response.text
+    assert not SatisfactionRequest.objects.exists()
