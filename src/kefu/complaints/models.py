@@ -47,11 +47,14 @@ class Category(models.TextChoices):
 
 class Complaint(models.Model):
     class Status(models.TextChoices):
-        REGISTERED = "registered", _("Registered")
-        HANDLING = "handling", _("Handling")
-        EXECUTING = "executing", _("Executing plan")
-        AWAITING_CALLBACK = "awaiting_callback", _("Awaiting callback")
-        CLOSED = "closed", _("Closed")
+        REGISTERED = "registered", pgettext_lazy("complaint status", "Registered")
+        HANDLING = "handling", pgettext_lazy("complaint status", "Handling")
+        EXECUTING = "executing", pgettext_lazy("complaint status", "Executing plan")
+        AWAITING_CALLBACK = (
+            "awaiting_callback",
+            pgettext_lazy("complaint status", "Awaiting callback"),
+        )
+        CLOSED = "closed", pgettext_lazy("complaint status", "Closed")
 
     number = models.CharField(pgettext_lazy("complaint", "number"), max_length=20, unique=True)
     unit = models.ForeignKey(
