@@ -35,15 +35,16 @@ def load(organisation, rng, now):
     for staff in organisation.sites:
         agents = staff.agents
         judges = _people(organisation, staff.center, {Role.SUPERVISOR, Role.SENIOR_AGENT})
-        managers = _people(organisation, staff.center, {Role.MANAGER}) or judges
+        supervisors = _people(organisation, staff.center, {Role.SUPERVISOR})
+        managers = _people(organisation, staff.center, {Role.MANAGER})
         departments = list(staff.departments.values())
-        if not agents or not judges or not departments:
+        if not agents or not judges or not supervisors or not departments:
             continue
         for _ in range(14):
-            _one(rng, now, staff, agents, judges, managers, departments)
+            _one(rng, now, staff, agents, judges, (supervisors, managers), departments)
 
 
-def _one(rng, now, staff, agents, judges, managers, departments):
+def _one(rng, now, staff, agents, judges, approvers, departments):
     category, content, plan = rng.choice(CASES)
     received = now - timedelta(days=rng.randint(0, 90), minutes=rng.randint(0, 600))
     severity = rng.choices(list(Severity.values), weights=[80, 12, 5, 3])[0]
@@ -91,9 +92,11 @@ def _one(rng, now, staff, agents, judges, managers, departments):
             compensation_amount=rng.choice([100, 200, 300]) if compensated else None,
         )
         if stage > 0.45:
-            approver = rng.choice(managers) if complaint.is_severe else judge
-            if complaint.is_severe and approver.role != Role.MANAGER:
+            supervisors, managers = approvers
+            if complaint.is_severe and not managers:
+                _spread(complaint, received, rng)
                 return
+            approver = rng.choice(managers if complaint.is_severe else supervisors)
             services.decide_plan(proposal, user=approver, approve=True, comment="同意，按时完成")
             if stage > 0.55:
                 services.record_result(complaint, user=judge, result="已按方案处理并告知客户")
