@@ -5,6 +5,8 @@ so the analytics have a history to show."""
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from kefu.core.roles import Role
 
 from . import services
@@ -32,6 +34,9 @@ def _people(organisation, unit, roles):
 
 
 def load(organisation, rng, now):
+    # The demo's clock may run ahead of the real one; a complaint cannot be
+    # received in the future.
+    now = min(now, timezone.now())
     for staff in organisation.sites:
         agents = staff.agents
         judges = _people(organisation, staff.center, {Role.SUPERVISOR, Role.SENIOR_AGENT})
