@@ -1,3 +1,10 @@
 """REST endpoints of kefu.complaints, mounted under /api/."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from .api import ComplaintViewSet
+
+router = SimpleRouter()
+router.register("complaints", ComplaintViewSet, basename="complaint")
+
+urlpatterns = router.urls
