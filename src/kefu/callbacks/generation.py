@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.callbacks import sampling
-from kefu.callbacks.models import CallbackPolicy, CallbackTask, Trigger
+from kefu.callbacks.models import REPAIR_TYPES, CallbackPolicy, CallbackTask, Trigger
 from kefu.contacts.models import Contact
 from kefu.core.choices import Channel
 from kefu.core.models import TimelineEvent
@@ -79,7 +79,7 @@ def _orders(policy, day):
     start, end = day_window(event_day(policy, day))
     if policy.trigger == Trigger.REPAIR_COMPLETED:
         orders = WorkOrder.objects.filter(
-            resolved_at__gte=start, resolved_at__lt=end, order_type__code="repair"
+            resolved_at__gte=start, resolved_at__lt=end, order_type__code__in=REPAIR_TYPES
         )
         stamp = "resolved_at"
     else:

@@ -22,6 +22,12 @@ class Trigger(models.TextChoices):
     PERIODIC = "periodic", _("Periodic (no event)")
 
 
+# (order type, state reached) that mean "repair completed": the closed loop's
+# repair type and the property-repair template (kefu/processes/presets).
+REPAIR_DONE = frozenset({("repair", "resolved"), ("pm_repair", "completed")})
+REPAIR_TYPES = frozenset(order_type for order_type, _state in REPAIR_DONE)
+
+
 class Method(models.TextChoices):
     PHONE = "phone", _("Phone")
     SMS = "sms", _("SMS")

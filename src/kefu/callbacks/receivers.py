@@ -5,7 +5,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from kefu.callbacks import services
-from kefu.callbacks.models import Trigger
+from kefu.callbacks.models import REPAIR_DONE, Trigger
 from kefu.complaints.signals import complaint_awaiting_callback
 from kefu.processes.signals import transition_taken
 from kefu.telephony.signals import call_ended
@@ -16,7 +16,7 @@ MISSED = frozenset({"abandoned", "voicemail"})
 def order_trigger(order, transition):
     if transition.target.code == "archived" and order.order_type.code != "complaint":
         return Trigger.ORDER_ARCHIVED
-    if transition.target.code == "resolved" and order.order_type.code == "repair":
+    if (order.order_type.code, transition.target.code) in REPAIR_DONE:
         return Trigger.REPAIR_COMPLETED
     return None
 

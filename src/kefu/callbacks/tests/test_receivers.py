@@ -68,3 +68,35 @@ def test_abandoned_and_voicemail_calls_become_callbacks(org, customer):
     tasks = CallbackTask.objects.filter(trigger=Trigger.CALL_MISSED)
     assert sorted(t.subject.disposition for t in tasks) == ["abandoned", "voicemail"]
     assert all(t.due_at - t.triggered_at == timedelta(days=1) for t in tasks)
+
+
+def test_a_completed_property_repair_is_a_repair_for_the_policies(
+    users, org, customer, order_types, depts, django_capture_on_commit_callbacks
+):
+    """The property-repair template ends its repair in “completed”, not “resolved”."""
+    from kefu.workorders import services as orders
+
+    def completed_repair():
+        order = orders.register_order(
+            user=users["agent"],
+            unit=org["east"],
+            order_type=order_types["pm_repair"],
+            title="水管漏水",
+            customer=customer,
+        )
+        order = take_transition(
+            order,
+            "dispatch_now",
+            users["agent"],
+            {"department": depts["east_eng"].pk, "repair_mode": "immediate"},
+        )
+        order = take_transition(order, "accept", users["handler"], {})
+        with django_capture_on_commit_callbacks(execute=True):
+            return take_transition(order, "complete", users["handler"], {"result": "已修复"})
+
+    order = completed_repair()
+    while not sampling.pick("repair_phone", "0.5", f"wo{order.pk}")[0]:
+        order = completed_repair()
+    assert (
+        CallbackTask.objects.filter(policy__code="repair_phone", subject_id=order.pk).count() == 1
+    )

@@ -191,7 +191,9 @@ def test_after_the_call_the_caller_is_sent_the_satisfaction_survey(
     request = SatisfactionRequest.objects.get()
     assert (request.customer, request.subject) == (customer, call)
     assert SmsMessage.objects.filter(customer=customer).exists()
-    assert logged_in(ready_agents[1]).post(f"/desk/calls/{call.pk}/satisfaction/").status_code == 404
+    assert (
+        logged_in(ready_agents[1]).post(f"/desk/calls/{call.pk}/satisfaction/").status_code == 404
+    )
     assert SatisfactionRequest.objects.count() == 1
 
 
