@@ -66,11 +66,16 @@ def change_state(request):
 
 @login_required
 def pop(request, pk):
+    call = _call_or_404(request.user, pk)
+    return render(request, "desk/includes/pop.html", _pop_context(request.user, call))
+
+
+def _call_or_404(user, pk):
+    """A call the user may see; any other is not found, not forbidden."""
     try:
-        call = services.call_for(request.user, pk)
+        return services.call_for(user, pk)
     except PermissionDenied as error:
         raise Http404 from error
-    return render(request, "desk/includes/pop.html", _pop_context(request.user, call))
 
 
 def _pop_context(user, call, errors=None):
@@ -85,10 +90,7 @@ def _pop_context(user, call, errors=None):
 @login_required
 @require_POST
 def register_contact(request, pk):
-    try:
-        call = services.call_for(request.user, pk)
-    except PermissionDenied as error:
-        raise Http404 from error
+    call = _call_or_404(request.user, pk)
     errors = None
     try:
         services.register_call_contact(
@@ -125,10 +127,7 @@ def wallboard(request):
 @login_required
 @require_POST
 def link_order(request, pk):
-    try:
-        call = services.call_for(request.user, pk)
-    except PermissionDenied as error:
-        raise Http404 from error
+    call = _call_or_404(request.user, pk)
     errors = None
     try:
         call = services.link_order(user=request.user, call=call, order_pk=request.POST.get("order"))
@@ -141,10 +140,7 @@ def link_order(request, pk):
 @require_POST
 def request_satisfaction(request, pk):
     """After the call: send the caller the short satisfaction survey by SMS."""
-    try:
-        call = services.call_for(request.user, pk)
-    except PermissionDenied as error:
-        raise Http404 from error
+    call = _call_or_404(request.user, pk)
     errors = None
     if call.customer is None:
         errors = {"satisfaction": [_("Only a known customer can be asked for a rating.")]}
