@@ -145,9 +145,10 @@ ACTIONS = [
 BY_CODE = {a.code: a for a in ACTIONS}
 
 
-def make_form(action, user, data=None):
+def make_form(action, user, data=None, prefix=True):
+    """Web pages prefix the fields (several forms share one page); the API does not."""
     kwargs = {"user": user} if action.needs_user_in_form else {}
-    return action.form(data, prefix=action.code, **kwargs)
+    return action.form(data, prefix=action.code if prefix else None, **kwargs)
 
 
 def offered(complaint, user):

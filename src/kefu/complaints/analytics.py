@@ -60,7 +60,7 @@ def _scoped(user):
 def _group(queryset, field, label_field=None, choices=None):
     rows = (
         queryset.values(field, *([label_field] if label_field else []))
-        .annotate(total=Count("id"), justified=Count("id", filter=Q(justified=True)))
+        .annotate(total=Count("id"), n_justified=Count("id", filter=Q(justified=True)))
         .order_by("-total")
     )
     result = []
@@ -75,8 +75,8 @@ def _group(queryset, field, label_field=None, choices=None):
             {
                 "label": str(label) if label else _("(none)"),
                 "total": row["total"],
-                "justified": row["justified"],
-                "rate": _rate(row["justified"], row["total"]),
+                "justified": row["n_justified"],
+                "rate": _rate(row["n_justified"], row["total"]),
             }
         )
     return result
@@ -96,11 +96,13 @@ def build(user, date_from, date_to):
     queryset = _scoped(user).filter(received_at__gte=start, received_at__lt=end)
     totals = queryset.aggregate(
         total=Count("id"),
-        justified=Count("id", filter=Q(justified=True)),
-        unjustified=Count("id", filter=Q(justified=False)),
+        n_justified=Count("id", filter=Q(justified=True)),
+        n_unjustified=Count("id", filter=Q(justified=False)),
         closed=Count("id", filter=Q(status=Complaint.Status.CLOSED)),
         severe=Count("id", filter=~Q(severity=Complaint.Severity.ORDINARY)),
     )
+    totals["justified"] = totals.pop("n_justified")
+    totals["unjustified"] = totals.pop("n_unjustified")
     times = list(queryset.values_list("received_at", "judged_at", "closed_at", "due_at"))
     totals["justified_rate"] = _rate(
         totals["justified"], totals["justified"] + totals["unjustified"]
@@ -159,17 +161,17 @@ def month_trend(user, date_to):
         .filter(received_at__gte=start, received_at__lt=end)
         .annotate(month=TruncMonth("received_at"))
         .values("month")
-        .annotate(total=Count("id"), justified=Count("id", filter=Q(justified=True)))
+        .annotate(total=Count("id"), n_justified=Count("id", filter=Q(justified=True)))
         .order_by("month")
     )
     by_month = {r["month"].strftime("%Y-%m"): r for r in rows}
     trend, previous, month = [], None, first
     for _i in range(TREND_MONTHS):
         key = month.strftime("%Y-%m")
-        row = by_month.get(key, {"total": 0, "justified": 0})
+        row = by_month.get(key, {"total": 0, "n_justified": 0})
         change = None if not previous else round(100 * (row["total"] - previous) / previous, 1)
         trend.append(
-            {"label": key, "total": row["total"], "justified": row["justified"], "change": change}
+            {"label": key, "total": row["total"], "justified": row["n_justified"], "change": change}
         )
         previous = row["total"]
         month = (month + timedelta(days=32)).replace(day=1)

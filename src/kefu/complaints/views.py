@@ -177,7 +177,8 @@ def action_step(request, pk, step):
 def analytics_page(request):
     if not request.user.is_supervising:
         raise PermissionDenied(_("Complaint analytics are for supervisors and managers."))
-    form = analytics.PeriodForm(request.GET or analytics.PeriodForm.initial_values())
+    # The export link carries only the filters the user set; the rest default.
+    form = analytics.PeriodForm({**analytics.PeriodForm.initial_values(), **request.GET.dict()})
     report = analytics.build(request.user, **form.cleaned_data) if form.is_valid() else None
     if report and request.GET.get("format") == "xlsx":
         return xlsx_response(
