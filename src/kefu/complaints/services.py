@@ -378,8 +378,10 @@ def approve_plan(plan, *, user, comment="") -> ResolutionPlan:
 def reject_plan(plan, *, user, comment) -> ResolutionPlan:
     _require(user, APPROVER_ROLES, _("Only a supervisor rejects resolution plans."))
     complaint, plan = _lock_plan(plan, user)
-    if plan.status == ResolutionPlan.Status.APPROVED and (
-        complaint.status == Complaint.Status.AWAITING_MANAGER
+    if (
+        plan.status == ResolutionPlan.Status.APPROVED
+        and plan.manager_approved_at is None
+        and complaint.status == Complaint.Status.AWAITING_MANAGER
     ):
         _require(user, LEADERSHIP_ROLES, _("Only the center manager decides severe complaints."))
     elif plan.status != ResolutionPlan.Status.PROPOSED:
@@ -420,7 +422,12 @@ def manager_approve(complaint, *, user, comment="") -> Complaint:
     _require_visible(user, complaint)
     complaint = _lock(complaint)
     _require_status(complaint, Complaint.Status.AWAITING_MANAGER)
-    plan = complaint.plans.select_for_update().get(status=ResolutionPlan.Status.APPROVED)
+    # Plans approved in an earlier round (before a dissatisfied callback) stay as history.
+    plan = (
+        complaint.plans.select_for_update()
+        .filter(status=ResolutionPlan.Status.APPROVED, manager_approved_at__isnull=True)
+        .latest("decided_at", "id")
+    )
     plan.manager_approved_by = user
     plan.manager_approved_at = timezone.now()
     plan.manager_comment = (comment or "").strip()

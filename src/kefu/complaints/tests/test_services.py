@@ -274,6 +274,19 @@ class TestSevere:
         assert complaint.plans.get().manager_approved_by == users["manager"]
         assert "complaint.manager_approved" in verbs(complaint)
 
+    def test_second_round_after_dissatisfied_callback(self, make_complaint, users, depts):
+        complaint = self.justify(make_complaint(Complaint.Severity.SERIOUS), users, depts)
+        to_executing(complaint, users, depts)
+        services.manager_approve(complaint, user=users["manager"])
+        services.record_result(complaint, user=users["handler"], result="已处理")
+        services.inform_customer(complaint, user=users["agent"])
+        services.record_callback(complaint, user=users["callback"], satisfaction="dissatisfied")
+        second = to_executing(complaint, users, depts)
+        services.manager_approve(complaint, user=users["manager"], comment="再次同意")
+        second.refresh_from_db()
+        assert second.manager_comment == "再次同意"
+        assert complaint.plans.filter(status=ResolutionPlan.Status.APPROVED).count() == 2
+
     def test_manager_rejects(self, make_complaint, users, depts):
         complaint = self.justify(make_complaint(Complaint.Severity.SERIOUS), users, depts)
         plan = to_executing(complaint, users, depts)
