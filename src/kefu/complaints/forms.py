@@ -143,7 +143,9 @@ class ActionForm(StyledFormMixin, forms.Form):
         label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2})
     )
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

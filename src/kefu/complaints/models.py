@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.choices import Satisfaction
 from kefu.core.models import Department, OrgUnit
@@ -47,13 +48,19 @@ class Complaint(models.Model):
         PRESS = "press", _("Published in the press")
 
     class Status(models.TextChoices):
-        REGISTERED = "registered", _("Registered")
-        HANDLING = "handling", _("Handling")
-        AWAITING_MANAGER = "awaiting_manager", _("Awaiting center manager")
-        EXECUTING = "executing", _("Executing")
-        RESULT_RETURNED = "result_returned", _("Result returned")
-        AWAITING_CALLBACK = "awaiting_callback", _("Awaiting callback")
-        CLOSED = "closed", _("Closed")
+        REGISTERED = "registered", pgettext_lazy("complaint status", "Registered")
+        HANDLING = "handling", pgettext_lazy("complaint status", "Handling")
+        AWAITING_MANAGER = (
+            "awaiting_manager",
+            pgettext_lazy("complaint status", "Awaiting center manager"),
+        )
+        EXECUTING = "executing", pgettext_lazy("complaint status", "Executing")
+        RESULT_RETURNED = "result_returned", pgettext_lazy("complaint status", "Result returned")
+        AWAITING_CALLBACK = (
+            "awaiting_callback",
+            pgettext_lazy("complaint status", "Awaiting callback"),
+        )
+        CLOSED = "closed", pgettext_lazy("complaint status", "Closed")
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     unit = models.ForeignKey(

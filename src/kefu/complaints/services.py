@@ -82,6 +82,11 @@ def _lock(complaint):
 
 
 def _record(complaint, verb, user, message, before=None, after=None):
+    # The timeline labels before/after by the complaint's fields; plans and
+    # actions are described in the message instead.
+    fields = {f.name for f in Complaint._meta.get_fields()}
+    before = {k: v for k, v in (before or {}).items() if k in fields}
+    after = {k: v for k, v in (after or {}).items() if k in fields}
     timeline.record(
         complaint,
         verb,
@@ -313,7 +318,8 @@ def propose_plan(complaint, *, user, department, content) -> ResolutionPlan:
         complaint,
         "complaint.plan_proposed",
         user,
-        _("Resolution plan proposed by %(dept)s") % {"dept": department.name},
+        _("Resolution plan proposed by %(dept)s: %(content)s")
+        % {"dept": department.name, "content": content},
         after={"plan": plan.pk, "department": department.name},
     )
     return plan
@@ -348,7 +354,8 @@ def approve_plan(plan, *, user, comment="") -> ResolutionPlan:
             Complaint.Status.AWAITING_MANAGER,
             user,
             "complaint.plan_approved",
-            _("Plan approved by the supervisor; the center manager must approve"),
+            _("Plan approved by the supervisor (%(comment)s); the center manager must approve")
+            % {"comment": comment},
             plan=plan.pk,
             comment=comment,
         )
@@ -367,7 +374,7 @@ def approve_plan(plan, *, user, comment="") -> ResolutionPlan:
             Complaint.Status.EXECUTING,
             user,
             "complaint.plan_approved",
-            _("Plan approved; the department executes it"),
+            _("Plan approved; the department executes it: %(comment)s") % {"comment": comment},
             plan=plan.pk,
             comment=comment,
         )
@@ -387,7 +394,6 @@ def reject_plan(plan, *, user, comment) -> ResolutionPlan:
     elif plan.status != ResolutionPlan.Status.PROPOSED:
         raise ValidationError({"plan": [_("This plan has already been decided.")]})
     comment = _text(comment, "comment", _("Say why the plan is rejected."))
-    before = plan.status
     plan.status = ResolutionPlan.Status.REJECTED
     plan.decided_by = user
     plan.decided_at = timezone.now()
@@ -408,9 +414,8 @@ def reject_plan(plan, *, user, comment) -> ResolutionPlan:
             complaint,
             "complaint.plan_rejected",
             user,
-            _("Resolution plan rejected"),
-            {"plan": plan.pk, "status": before},
-            {"plan": plan.pk, "status": plan.status, "comment": comment},
+            _("Resolution plan of %(dept)s rejected: %(comment)s")
+            % {"dept": plan.department.name, "comment": comment},
         )
     return plan
 
@@ -610,7 +615,8 @@ def add_action(complaint, *, user, description, owner, due_date) -> CorrectiveAc
         complaint,
         "complaint.action_added",
         user,
-        _("Corrective action planned for %(owner)s") % {"owner": owner.display_name},
+        _("Corrective action for %(owner)s by %(due)s: %(action)s")
+        % {"owner": owner.display_name, "due": due_date, "action": action.description},
         after={"action": action.pk, "owner": owner.username, "due_date": str(due_date)},
     )
     return action
@@ -631,7 +637,7 @@ def complete_action(action, *, user) -> CorrectiveAction:
         action.complaint,
         "complaint.action_done",
         user,
-        _("Corrective action done"),
+        _("Corrective action done: %(action)s") % {"action": action.description},
         {"action": action.pk, "status": CorrectiveAction.Status.OPEN},
         {"action": action.pk, "status": action.status},
     )
@@ -655,7 +661,7 @@ def verify_action(action, *, user, verification) -> CorrectiveAction:
         action.complaint,
         "complaint.action_verified",
         user,
-        _("Corrective action verified"),
+        _("Corrective action verified: %(verification)s") % {"verification": action.verification},
         {"action": action.pk, "status": CorrectiveAction.Status.DONE},
         {"action": action.pk, "status": action.status},
     )
