@@ -218,8 +218,11 @@ def main(argv=None):
     from django.contrib.auth import get_user_model
 
     from bench import measure
+    from bench.callbacks import measure_callback_generation
     from bench.generate import Volume
+    from bench.processes import measure_processes
     from bench.sla import measure_sla_sweep
+    from bench.telephony import measure_telephony
 
     def log(message):
         print(message, flush=True)
@@ -245,6 +248,9 @@ def main(argv=None):
     results += measure.measure_lookup(agent, numbers, args.repeat * 5)
     results += measure.measure_server(env, agent, numbers, args.repeat, args.creations, rng)
     results += measure_sla_sweep(measure.Result, orders=min(100_000, args.orders))
+    results += measure_processes(measure.Result, agent, args.repeat)
+    results += measure_telephony(measure.Result)
+    results += measure_callback_generation(measure.Result)
     report = {
         "date": datetime.now().isoformat(timespec="seconds"),
         "command": "make bench  # python -m bench.run "

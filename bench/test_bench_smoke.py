@@ -51,3 +51,12 @@ def test_sla_sweep_measurement_runs_and_leaves_nothing(generated):
     steady, catch_up = measure_sla_sweep(measure.Result, orders=500)
     assert steady.value > 0 and steady.ok is not None and "breached" in catch_up.note
     assert SlaClock.objects.count() == before
+
+
+def test_callback_generation_measures_and_rolls_back(generated):
+    from bench.callbacks import measure_callback_generation
+    from kefu.callbacks.models import CallbackTask
+
+    first, rerun = measure_callback_generation(measure.Result)
+    assert first.value > 0 and "tasks" in first.note and rerun.value >= 0
+    assert not CallbackTask.objects.exists()

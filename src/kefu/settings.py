@@ -255,3 +255,16 @@ LOGGING = {
 }
 
 KEFU_BRAND = _("Kefu Service Center")
+
+# Messaging (SMS): backend "console" (writes var/sms-outbox.log) or "aliyun".
+KEFU_SMS_BACKEND = os.environ.get("KEFU_SMS_BACKEND", "console")
+KEFU_SMS_ALIYUN = {
+    "access_key_id": os.environ.get("KEFU_SMS_ALIYUN_KEY_ID", ""),
+    "access_key_secret": os.environ.get("KEFU_SMS_ALIYUN_KEY_SECRET", ""),
+    "sign_name": os.environ.get("KEFU_SMS_SIGN_NAME", ""),
+}
+KEFU_SMS_WEBHOOK_SECRET = os.environ.get("KEFU_SMS_WEBHOOK_SECRET", "")
+KEFU_SMS_DAILY_LIMIT = int(os.environ.get("KEFU_SMS_DAILY_LIMIT", "3"))
+KEFU_SERVICE_PHONE = os.environ.get("KEFU_SERVICE_PHONE", "400-000-0000")
+# Absolute links in messages (the satisfaction page), e.g. https://kefu.example.com
+KEFU_PUBLIC_URL = os.environ.get("KEFU_PUBLIC_URL", "")

@@ -1,3 +1,10 @@
 """REST endpoints of kefu.callbacks, mounted under /api/."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from kefu.callbacks.api import CallbackTaskViewSet
+
+router = SimpleRouter()
+router.register("callbacks", CallbackTaskViewSet, basename="callback")
+
+urlpatterns = router.urls

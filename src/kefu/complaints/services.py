@@ -492,12 +492,13 @@ def record_compensation(complaint, *, user, kind, amount, note="") -> Compensati
 def record_result(complaint, *, user, result) -> Complaint:
     """The department reports what it did; the result goes back to the center."""
     _require_visible(user, complaint)
+    # Checked on the locked row: the caller's copy may predate the judgement.
+    complaint = _lock(complaint)
     if not (
         _has_role(user, CENTER_ROLES)
         or (user.role == Role.HANDLER and user.department_id == complaint.responsible_department_id)
     ):
         raise PermissionDenied(_("Only the responsible department reports the result."))
-    complaint = _lock(complaint)
     _require_status(complaint, Complaint.Status.EXECUTING)
     complaint.result = _text(result, "result", _("Describe what was done."))
     complaint.result_at = timezone.now()
@@ -529,6 +530,10 @@ def inform_customer(complaint, *, user) -> Complaint:
         _("Customer informed of the result; callback due"),
     )
     due_at = complaint.callback_due_at
+    # A callback task belongs to a customer file; without one the center
+    # records the callback by hand on the complaint page.
+    if complaint.customer_id is None:
+        return complaint
     transaction.on_commit(
         lambda: complaint_awaiting_callback.send(
             sender=Complaint, complaint=complaint, due_at=due_at, user=user

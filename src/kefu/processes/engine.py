@@ -47,8 +47,26 @@ class TransitionError(Exception):
         self.code = code
 
 
+def field_specs(subject):
+    """The subject's built-in fields and its template's own (custom) fields."""
+    from kefu.processes.custom_fields import field_spec
+
+    specs = dict(type(subject).PROCESS_FIELDS)
+    for field in subject.process.custom_fields:
+        specs[field["name"]] = field_spec(field)
+    return specs
+
+
 def _role_allowed(user, transition):
-    return user.is_superuser or user.role in transition.allowed_roles
+    if user.is_superuser:
+        return True
+    if user.role not in transition.allowed_roles:
+        return False
+    # A department restriction binds department staff; center staff without
+    # a department are governed by their role alone.
+    if transition.allowed_departments and user.department_id is not None:
+        return user.department.function in transition.allowed_departments
+    return True
 
 
 def _check(value, rule):
@@ -87,7 +105,7 @@ def available_transitions(subject, user):
 
 def transition_form(subject, transition, user, data=None, files=None):
     """A Django form with the fields ``transition`` asks for."""
-    specs = type(subject).PROCESS_FIELDS
+    specs = field_specs(subject)
     form_fields = {}
     for entry in transition.fields:
         spec = specs[entry["name"]]
@@ -102,7 +120,7 @@ def transition_form(subject, transition, user, data=None, files=None):
 
 
 def _snapshot(subject, names):
-    specs = type(subject).PROCESS_FIELDS
+    specs = field_specs(subject)
     shot = {"state": subject.state.code}
     for name in names:
         spec = specs[name]
@@ -166,7 +184,7 @@ def take_transition(subject, code, user, data=None, files=None):
                 )
         names = transition.field_names
         before = _snapshot(locked, names)
-        specs = model.PROCESS_FIELDS
+        specs = field_specs(locked)
         for name in names:
             spec = specs[name]
             if spec.apply is not None and name in values and values[name] not in (None, ""):

@@ -26,6 +26,13 @@ class ProcessDefinition(LabelledMixin, models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # [{"name": "key_number", "label": "钥匙编号", "label_en": "Key number",
+    #   "type": "text", "choices": [...]}]: the template's own fields, asked
+    # for by transitions like the subject's built-in ones (see custom_fields).
+    custom_fields = models.JSONField(_("custom fields"), default=list, blank=True)
+    # [{"code": "repair_sheet", "title": "维修工作单", "states": [...],
+    #   "fields": [...], "signatures": [...]}]: forms printed at given steps.
+    forms = models.JSONField(_("printed forms"), default=list, blank=True)
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("New records start on the active version.")
     )
@@ -41,6 +48,12 @@ class ProcessDefinition(LabelledMixin, models.Model):
 
     def __str__(self):
         return f"{self.label} v{self.version}"
+
+    def custom_field(self, name):
+        return next((f for f in self.custom_fields if f.get("name") == name), None)
+
+    def printed_form(self, code):
+        return next((f for f in self.forms if f.get("code") == code), None)
 
     @property
     def start_state(self):
@@ -99,6 +112,11 @@ class Transition(LabelledMixin, models.Model):
         State, on_delete=models.CASCADE, related_name="incoming", verbose_name=_("to state")
     )
     allowed_roles = models.JSONField(_("allowed roles"), default=list)
+    # Department functions (core.Department.Function) whose staff may take the
+    # transition; empty means the roles alone decide.
+    allowed_departments = models.JSONField(
+        _("allowed department functions"), default=list, blank=True
+    )
     # [{"name": "department", "required": true}, ...]; names come from the
     # subject's field registry (e.g. kefu.workorders.process_fields).
     fields = models.JSONField(_("fields"), default=list, blank=True)

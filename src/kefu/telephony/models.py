@@ -37,6 +37,11 @@ class Pbx(models.Model):
         return self.name
 
 
+class ClosedAction(models.TextChoices):
+    VOICEMAIL = "voicemail", _("Voicemail")
+    MESSAGE = "message", _("IVR message, then hang up")
+
+
 class Queue(LabelledMixin, models.Model):
     """An ACD queue (skill group). Service-level figures follow the seeds'
     default of 90% of calls answered within 10 seconds."""
@@ -52,6 +57,22 @@ class Queue(LabelledMixin, models.Model):
     # Calls abandoned sooner than this are left out of the service level.
     short_abandon_seconds = models.PositiveIntegerField(_("short abandon (seconds)"), default=5)
     wrapup_limit_seconds = models.PositiveIntegerField(_("wrap-up limit (seconds)"), default=60)
+    # Opening hours; without one the queue follows its unit's calendar.
+    calendar = models.ForeignKey(
+        "core.BusinessCalendar",
+        verbose_name=_("business calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_action = models.CharField(
+        _("when closed"),
+        max_length=10,
+        choices=ClosedAction.choices,
+        default=ClosedAction.VOICEMAIL,
+    )
+    closed_message = models.CharField(_("closed message"), max_length=300, blank=True)
     overflow_queue = models.ForeignKey(
         "self",
         verbose_name=_("overflow queue"),
@@ -63,6 +84,8 @@ class Queue(LabelledMixin, models.Model):
     overflow_after_seconds = models.PositiveIntegerField(
         _("overflow after (seconds)"), null=True, blank=True
     )
+    # Members below this level are not offered the queue's calls.
+    min_skill_level = models.PositiveSmallIntegerField(_("minimum skill level"), default=1)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -127,6 +150,8 @@ class AgentState(models.Model):
     since = models.DateTimeField(_("since"), default=timezone.now)
     # When the agent last became ready: routing picks the longest idle.
     idle_since = models.DateTimeField(null=True, blank=True)
+    # After-call work ends by itself at this time (the queue's wrap-up limit).
+    wrapup_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "idle_since"])]
@@ -243,6 +268,14 @@ class Call(models.Model):
     hold_seconds = models.PositiveIntegerField(_("hold time (s)"), default=0)
     held_since = models.DateTimeField(null=True, blank=True)
     recording_url = models.URLField(_("recording"), max_length=500, blank=True)
+    # Higher is served first: key customers get 10.
+    priority = models.SmallIntegerField(_("priority"), default=0)
+    overflowed = models.BooleanField(_("overflowed"), default=False)
+    # Reached the center while the queue was closed: left out of the service level.
+    after_hours = models.BooleanField(_("outside business hours"), default=False)
+    transfers = models.PositiveSmallIntegerField(_("transfers"), default=0)
+    # When the current ringing attempt started (the ring time of the CDR).
+    ringing_at = models.DateTimeField(_("ringing"), null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -265,6 +298,20 @@ class Call(models.Model):
         """Offered to answered, or to the end for a call nobody answered."""
         end = self.answered_at or self.ended_at
         return (end - self.offered_at).total_seconds() if end else None
+
+    @property
+    def ring_seconds(self):
+        if self.ringing_at and self.answered_at:
+            return max(0.0, (self.answered_at - self.ringing_at).total_seconds())
+        return None
+
+    @property
+    def handle_seconds(self):
+        """Talk, hold and wrap-up: what AHT averages."""
+        if self.answered_at and self.ended_at:
+            talk_and_hold = (self.ended_at - self.answered_at).total_seconds()
+            return talk_and_hold + (self.wrapup_seconds or 0)
+        return None
 
     @property
     def talk_seconds(self):
@@ -299,3 +346,76 @@ class CallEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.key}"
+
+
+class BlockedNumber(models.Model):
+    """A caller the center refuses (黑名单): rejected before routing."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    number = models.CharField(_("number"), max_length=40, help_text=_("Stored in E.164."))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number"], name="blocked_number_unique")
+        ]
+        indexes = [models.Index(fields=["number"])]
+        verbose_name = _("blocked number")
+        verbose_name_plural = _("blocked numbers")
+
+    def __str__(self):
+        return self.number
+
+
+class IvrMenu(models.Model):
+    """One level of a voice menu: a prompt and what each key leads to."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    prompt = models.TextField(_("prompt"))
+    is_root = models.BooleanField(_("entry menu"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("IVR menu")
+        verbose_name_plural = _("IVR menus")
+
+    def __str__(self):
+        return self.name
+
+
+class IvrOption(models.Model):
+    class Target(models.TextChoices):
+        QUEUE = "queue", _("Queue")
+        MENU = "menu", _("Sub-menu")
+        VOICEMAIL = "voicemail", _("Voicemail")
+        MESSAGE = "message", _("Message, then hang up")
+        REPEAT = "repeat", _("Repeat the menu")
+
+    menu = models.ForeignKey(IvrMenu, on_delete=models.CASCADE, related_name="options")
+    key = models.CharField(_("key"), max_length=1)
+    label = models.CharField(_("label"), max_length=60)
+    target = models.CharField(_("target"), max_length=10, choices=Target.choices)
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    submenu = models.ForeignKey(
+        IvrMenu,
+        verbose_name=_("sub-menu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    message = models.CharField(_("message"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["menu", "key"]
+        constraints = [models.UniqueConstraint(fields=["menu", "key"], name="ivr_option_key")]
+        verbose_name = _("IVR option")
+        verbose_name_plural = _("IVR options")
+
+    def __str__(self):
+        return f"{self.menu} {self.key}: {self.label}"

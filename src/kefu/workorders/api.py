@@ -3,7 +3,9 @@ read, edit, take process actions, timeline, notes, charges, attachments; and
 the reference data they use (types, categories, process definitions)."""
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -22,7 +24,8 @@ from kefu.core.serializers import FormDataField, TimelineEventSerializer, descri
 from kefu.core.timeline import events_for
 from kefu.processes import engine
 from kefu.processes.models import ProcessDefinition
-from kefu.workorders import services
+from kefu.processes.presets import export_definition
+from kefu.workorders import process_templates, services
 from kefu.workorders.filters import WorkOrderFilter
 from kefu.workorders.models import Category, Charge, WorkOrder, WorkOrderType
 from kefu.workorders.permissions import can_see
@@ -445,6 +448,28 @@ class ProcessDefinitionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProcessDefinitionSerializer
     pagination_class = None
     filterset_class = ProcessDefinitionFilter
+
+    @extend_schema(
+        summary="A process template as JSON, to import in another unit or installation",
+        tags=["reference"],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        return Response(export_definition(self.get_object()))
+
+    @extend_schema(
+        summary="Import a process template (administrators); it becomes the next, active version",
+        tags=["reference"],
+        request=OpenApiTypes.OBJECT,
+        responses={201: ProcessDefinitionSerializer, 400: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_template(self, request):
+        if not isinstance(request.data, dict) or not request.data:
+            raise ValidationError(_("Send the template as a JSON object."))
+        definition = process_templates.save_template(user=request.user, spec=dict(request.data))
+        return Response(self.get_serializer(definition).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

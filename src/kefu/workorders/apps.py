@@ -11,3 +11,10 @@ class WorkordersConfig(AppConfig):
         from kefu.workorders.presets import install_order_types
 
         post_migrate.connect(install_order_types, sender=self)
+
+    def navigation(self, user):
+        from kefu.workorders.process_templates import can_manage_templates
+
+        if user.is_supervising or can_manage_templates(user):
+            return [("workorders:process_list", "route", _("Process templates"))]
+        return []

@@ -206,6 +206,8 @@ class WorkOrder(models.Model):
         return can_act_on(user, self)
 
     def condition_value(self, name):
+        if self.process.custom_field(name) is not None:
+            return self.data.get(name)
         if name == "type":
             return self.order_type.code
         if name == "segment":

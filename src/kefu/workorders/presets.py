@@ -11,6 +11,20 @@ ORDER_TYPES = [
     ("business", "业务办理", "Business request", "closed_loop", "normal"),
     ("new_demand", "新增需求", "New demand", "closed_loop", "normal"),
     ("maintenance", "合同内服务", "In-contract maintenance", "closed_loop", "normal"),
+    # The industry templates shipped in kefu/processes/presets (SPEC §2.3).
+    ("pm_repair", "物业报修", "Property repair", "pm_repair", "normal"),
+    ("key_lending", "钥匙借用", "Key lending", "key_lending", "normal"),
+    ("parking_lease", "车位租赁", "Parking-space lease", "parking_lease", "normal"),
+    ("gas_activation", "燃气开通", "Gas activation", "gas_activation", "normal"),
+    ("house_handover", "收楼交房", "House handover", "house_handover", "normal"),
+    ("vacant_inspection", "空置房巡查", "Vacant-unit inspection", "vacant_inspection", "low"),
+    ("fee_arrears", "费用催缴", "Fee notice and arrears", "fee_arrears", "normal"),
+    ("community_event", "社区活动", "Community event", "community_event", "low"),
+    ("aftersales_complaint", "售后客诉单", "After-sales complaint", "aftersales_complaint", "high"),
+    ("it_service", "技术服务请求", "IT service request", "it_service", "normal"),
+    ("ecom_return", "退换货", "Return or exchange", "ecom_return", "normal"),
+    ("ecom_unshipped", "当日未发货", "Not shipped today", "ecom_unshipped", "high"),
+    ("ecom_review", "中差评回访", "Review follow-up", "ecom_review", "normal"),
 ]
 
 CATEGORIES = {

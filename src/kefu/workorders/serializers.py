@@ -331,6 +331,7 @@ class TransitionDefinitionSerializer(ModelSerializer):
             "sources",
             "target",
             "allowed_roles",
+            "allowed_departments",
             "fields",
             "conditions",
             "effects",
@@ -354,6 +355,8 @@ class ProcessDefinitionSerializer(ModelSerializer):
             "description",
             "is_active",
             "created_at",
+            "custom_fields",
+            "forms",
             "states",
             "transitions",
         ]

@@ -7,6 +7,7 @@ a 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,7 @@ from kefu.core.paging import paginate
 from kefu.core.timeline import events_for
 from kefu.customers import phones
 from kefu.customers import services as customer_services
+from kefu.processes.custom_fields import localized
 from kefu.processes.engine import (
     TransitionError,
     available_transitions,
@@ -30,7 +32,7 @@ from kefu.processes.engine import (
 )
 from kefu.processes.models import State, Transition
 from kefu.sla.reports import prefetch_clocks
-from kefu.workorders import services
+from kefu.workorders import printing, services
 from kefu.workorders.forms import (
     AttachmentForm,
     ChargeForm,
@@ -272,6 +274,8 @@ def _detail_context(request, order, **forms):
         "attachments": order.attachments.select_related("uploaded_by"),
         "charges": order.charges.select_related("created_by", "billed_by"),
         "contacts": order.contacts.select_related("agent"),
+        "template_values": printing.template_values(order),
+        "printed_forms": printing.forms_at_step(order),
         "can_edit": services.can_edit(user, order),
         "can_bill": services.bills_charges(user),
         "note_form": forms.get("note_form") or NoteForm(),
@@ -308,6 +312,45 @@ def print_order(request, pk):
             "customer_phones": order.customer.phones.all() if order.customer_id else [],
         },
     )
+
+
+@login_required
+def print_form(request, pk, code):
+    """A form of the order's process template, printed at its step (钥匙借用表 …)."""
+    order = _order_or_404(request.user, pk)
+    form = order.process.printed_form(code)
+    if form is None:
+        raise Http404(_("This process has no such form."))
+    return render(
+        request,
+        "workorders/print_form.html",
+        {
+            "order": order,
+            "title": localized(form, "title"),
+            "rows": printing.printed_rows(order, form),
+            "blanks": [localized(b) if isinstance(b, dict) else b for b in form.get("blanks", [])],
+            "signatures": [
+                localized(b) if isinstance(b, dict) else b for b in form.get("signatures", [])
+            ],
+            "footer": localized(form, "footer") if form.get("footer") else "",
+            "copies": range(int(form.get("copies", 1) or 1)),
+        },
+    )
+
+
+@login_required
+def download_template_file(request, pk, name):
+    """A file uploaded into a template field of the order."""
+    order = _order_or_404(request.user, pk)
+    stored = (order.data or {}).get(name)
+    field = order.process.custom_field(name)
+    if field is None or field.get("type") != "file" or not isinstance(stored, dict):
+        raise Http404(_("There is no such file on this work order."))
+    try:
+        handle = default_storage.open(stored["path"], "rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from storage.")) from None
+    return FileResponse(handle, as_attachment=True, filename=stored["name"])
 
 
 def _styled(form_class, **kwargs):

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.choices import Channel
+from kefu.processes.custom_fields import display_value, localized
 from kefu.processes.models import State, Transition
 
 register = template.Library()
@@ -100,11 +101,20 @@ def _field(model, name):
         return None
 
 
-def _label(model, name):
+def _custom_field(subject, name):
+    """The declaration of ``name`` among the subject's template fields."""
+    process = getattr(subject, "process", None)
+    return process.custom_field(name) if process is not None else None
+
+
+def _label(model, name, subject=None):
     field = _field(model, name)
     if field is None:
-        # Values a process step asked for (note, reason) are labelled by the
-        # subject's process field registry (see kefu.processes.engine).
+        # Values a process step asked for are labelled by the subject's
+        # template (custom fields) or its field registry (note, reason).
+        custom = _custom_field(subject, name)
+        if custom is not None:
+            return localized(custom)
         spec = getattr(model, "PROCESS_FIELDS", {}).get(name)
         return spec.label if spec is not None else name
     if field.is_relation and field.auto_created:
@@ -155,6 +165,9 @@ class _Values:
             return ""
         if isinstance(value, list):
             return "、".join(str(v) for v in value)
+        custom = _custom_field(subject, name) if _field(model, name) is None else None
+        if custom is not None:
+            return display_value(custom, value)
         if isinstance(value, bool):
             return _("yes") if value else _("no")
         field = _field(model, name)
@@ -191,7 +204,7 @@ def describe(event, values, link_subjects=True):
         old = values.text(model, name, before.get(name), subject)
         new = values.text(model, name, after.get(name), subject)
         if old != new:
-            changes.append({"label": _label(model, name), "before": old, "after": new})
+            changes.append({"label": _label(model, name, subject), "before": old, "after": new})
     link = SUBJECT_LINKS.get(f"{event.content_type.app_label}.{event.content_type.model}")
     subject_url = subject_text = None
     if link_subjects and link is not None and subject is not None:

@@ -12,13 +12,21 @@ from kefu.customers import phones
 # A few area codes of each length: Beijing, Shanghai, Guangzhou, Chongqing,
 # Shijiazhuang, Zhengzhou, Suzhou, Hangzhou, Shenzhen, Dongguan.
 AREA_CODES = ["10", "21", "20", "23", "311", "371", "512", "571", "755", "769"]
-MOBILE_BLOCKS = ["13", "14", "15", "16", "17", "18", "19"]
+# Allocated three-digit mobile prefixes (174 and 179, say, are not: a number
+# there is not a valid mobile number).
+MOBILE_BLOCKS = [
+    *(f"13{d}" for d in range(10)),
+    *("145", "147", "150", "151", "152", "153", "155", "156", "157", "158", "159"),
+    *("162", "165", "166", "167", "170", "171", "172", "173", "175", "176", "177", "178"),
+    *(f"18{d}" for d in range(10)),
+    *("190", "191", "192", "193", "195", "196", "197", "198", "199"),
+]
 
 digits = st.text(alphabet="0123456789", min_size=1, max_size=1)
 mobiles = st.builds(
     lambda block, rest: block + rest,
     st.sampled_from(MOBILE_BLOCKS),
-    st.text(alphabet="0123456789", min_size=9, max_size=9),
+    st.text(alphabet="0123456789", min_size=8, max_size=8),
 )
 landlines = st.tuples(
     st.sampled_from(AREA_CODES),

@@ -13,11 +13,15 @@ from django.utils.translation import gettext as _
 PRESET_DIR = Path(__file__).resolve().parent
 
 
-def validate_spec(spec: dict) -> None:
+def validate_spec(spec: dict, *, subject_fields=None) -> None:
     """Refuse a definition that could strand a record: unknown states or
     roles, no single start, no end, unreachable states, states from which no
-    way leads to an end."""
+    way leads to an end; and badly declared custom fields or printed forms.
+    ``subject_fields``, when given, are the names of the subject's built-in
+    fields: a transition or form naming anything else is refused too."""
+    from kefu.core.models import Department
     from kefu.core.roles import Role
+    from kefu.processes.custom_fields import validate_field_declarations
     from kefu.processes.models import State
 
     errors = []
@@ -32,6 +36,12 @@ def validate_spec(spec: dict) -> None:
     codes = [s["code"] for s in spec["states"]]
     if len(codes) != len(set(codes)):
         errors.append(_("State codes must be unique."))
+    custom = spec.get("custom_fields", [])
+    errors += validate_field_declarations(custom, set(subject_fields or ()))
+    known_fields = None
+    if subject_fields is not None and isinstance(custom, list):
+        known_fields = set(subject_fields) | {f.get("name") for f in custom if isinstance(f, dict)}
+    errors += _form_errors(spec.get("forms", []), set(codes), known_fields)
     for s in spec["states"]:
         if s.get("kind", State.Kind.ACTIVE) not in State.Kind.values:
             errors.append(
@@ -72,6 +82,19 @@ def validate_spec(spec: dict) -> None:
                     _("Transition “%(t)s” names an unknown role “%(r)s”.")
                     % {"t": t["code"], "r": role}
                 )
+        for function in t.get("departments") or []:
+            if function not in Department.Function.values:
+                errors.append(
+                    _("Transition “%(t)s” names an unknown department function “%(d)s”.")
+                    % {"t": t["code"], "d": function}
+                )
+        for entry in t.get("fields") or []:
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if name is None or (known_fields is not None and name not in known_fields):
+                errors.append(
+                    _("Transition “%(t)s” asks for an unknown field “%(f)s”.")
+                    % {"t": t["code"], "f": name}
+                )
     if errors:
         raise ValidationError(errors)
     backwards = {c: set() for c in codes}
@@ -94,6 +117,33 @@ def validate_spec(spec: dict) -> None:
         raise ValidationError(errors)
 
 
+def _form_errors(printed_forms, state_codes, known_fields):
+    errors = []
+    if not isinstance(printed_forms, list):
+        return [_("“forms” must be a list of printed forms.")]
+    seen = set()
+    for form in printed_forms:
+        if not isinstance(form, dict) or not form.get("code") or not form.get("title"):
+            errors.append(_("Every printed form needs a code and a title."))
+            continue
+        if form["code"] in seen:
+            errors.append(_("The printed form “%(f)s” is declared twice.") % {"f": form["code"]})
+        seen.add(form["code"])
+        for state in form.get("states", []):
+            if state not in state_codes:
+                errors.append(
+                    _("The printed form “%(f)s” refers to an unknown state “%(s)s”.")
+                    % {"f": form["code"], "s": state}
+                )
+        for name in form.get("fields", []):
+            if known_fields is not None and name not in known_fields:
+                errors.append(
+                    _("The printed form “%(f)s” shows an unknown field “%(n)s”.")
+                    % {"f": form["code"], "n": name}
+                )
+    return errors
+
+
 def _closure(start, edges):
     """The states reachable from ``start`` along ``edges``, ``start`` included."""
     seen, queue = set(start), deque(start)
@@ -106,11 +156,11 @@ def _closure(start, edges):
 
 
 @transaction.atomic
-def load_definition(spec: dict, *, activate=True):
+def load_definition(spec: dict, *, activate=True, subject_fields=None):
     """Write ``spec`` as a new version of its process; returns the definition."""
     from kefu.processes.models import ProcessDefinition, State, Transition
 
-    validate_spec(spec)
+    validate_spec(spec, subject_fields=subject_fields)
     latest = ProcessDefinition.objects.filter(code=spec["code"]).order_by("-version").first()
     version = (latest.version + 1) if latest else spec.get("version", 1)
     if activate:
@@ -121,6 +171,8 @@ def load_definition(spec: dict, *, activate=True):
         name=spec["name"],
         name_en=spec.get("name_en", ""),
         description=spec.get("description", ""),
+        custom_fields=spec.get("custom_fields", []),
+        forms=spec.get("forms", []),
         is_active=activate,
     )
     states = {}
@@ -144,6 +196,7 @@ def load_definition(spec: dict, *, activate=True):
             name_en=t.get("name_en", ""),
             target=states[t["to"]],
             allowed_roles=t["roles"],
+            allowed_departments=t.get("departments", []),
             fields=t.get("fields", []),
             conditions=t.get("conditions", {}),
             effects=t.get("effects", []),
@@ -175,6 +228,8 @@ def export_definition(definition) -> dict:
         "name": definition.name,
         "name_en": definition.name_en,
         "description": definition.description,
+        "custom_fields": definition.custom_fields,
+        "forms": definition.forms,
         "states": [_export_state(s) for s in definition.states.order_by("position")],
         "transitions": [
             {
@@ -184,6 +239,7 @@ def export_definition(definition) -> dict:
                 "from": [s.code for s in t.sources.order_by("position")],
                 "to": t.target.code,
                 "roles": t.allowed_roles,
+                "departments": t.allowed_departments,
                 "fields": t.fields,
                 "conditions": t.conditions,
                 "effects": t.effects,

@@ -135,11 +135,13 @@ def test_every_preset_file_is_valid():
     for path in files:
         spec = json.loads(path.read_text(encoding="utf-8"))
         validate_spec(spec)
-        # Work-order processes name fields and effects that work orders have.
+        # Work-order processes name fields and effects that work orders (or
+        # the template itself) have.
+        own = {f["name"] for f in spec.get("custom_fields", [])}
         for transition in spec["transitions"]:
             assert {f["name"] for f in transition.get("fields", [])} <= set(
                 WorkOrder.PROCESS_FIELDS
-            )
+            ) | own
             assert set(transition.get("effects", [])) <= set(WorkOrder.PROCESS_EFFECTS)
 
 

@@ -6,6 +6,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from kefu.core.models import Department
+from kefu.core.roles import Role
+
 register = template.Library()
 
 PRIORITY_COLOURS = {"urgent": "red", "high": "orange", "normal": "secondary", "low": "green"}
@@ -40,3 +43,16 @@ def due(order):
     if order.resolved_at or order.closed_at:
         return format_html('<span class="text-secondary">{}</span>', text)
     return format_html("<span>{}</span>", text)
+
+
+@register.filter
+def role_labels(codes):
+    """Role codes of a process transition as the reader's words."""
+    labels = dict(Role.choices)
+    return "、".join(str(labels.get(code, code)) for code in codes)
+
+
+@register.filter
+def department_function_labels(codes):
+    labels = dict(Department.Function.choices)
+    return "、".join(str(labels.get(code, code)) for code in codes)

@@ -1,0 +1,59 @@
+"""What the telephony module announces, pushed to browsers over Channels:
+the ringing call to its agent's desktop (screen pop), and a nudge to every
+wallboard, which then fetches its own scoped snapshot."""
+
+import time
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.dispatch import receiver
+
+from kefu.telephony import signals
+
+WALLBOARD_GROUP = "desk.wallboard"
+# Many events a second must not become many wallboard refreshes.
+NUDGE_INTERVAL = 0.5
+_last_nudge = [0.0]
+
+
+def agent_group(user_id) -> str:
+    return f"desk.agent.{user_id}"
+
+
+def _send(group, message):
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, message)
+
+
+@receiver(signals.call_ringing)
+def pop_on_ringing(sender, call, agent, **kwargs):
+    if agent is not None:
+        _send(agent_group(agent.pk), {"type": "call.pop", "call": call.pk, "caller": call.caller})
+
+
+@receiver(signals.call_ended)
+def end_on_desktop(sender, call, **kwargs):
+    if call.agent_id:
+        _send(agent_group(call.agent_id), {"type": "call.update", "call": call.pk})
+    nudge_wallboards()
+
+
+@receiver(signals.agent_state_changed)
+def state_on_desktop(sender, agent, state, previous, **kwargs):
+    _send(agent_group(agent.pk), {"type": "state.changed", "status": state.status})
+    nudge_wallboards()
+
+
+@receiver(signals.call_offered)
+@receiver(signals.call_answered)
+def call_on_wallboards(sender, call, **kwargs):
+    nudge_wallboards()
+
+
+def nudge_wallboards(force=False):
+    now = time.monotonic()
+    if not force and now - _last_nudge[0] < NUDGE_INTERVAL:
+        return
+    _last_nudge[0] = now
+    _send(WALLBOARD_GROUP, {"type": "board.changed"})

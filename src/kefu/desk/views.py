@@ -1,0 +1,157 @@
+"""The phone desk (agent desktop) and the wallboard pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.desk import services
+from kefu.desk.phrases import phrases_for
+from kefu.messaging.services import send_satisfaction_request
+from kefu.telephony import agents
+from kefu.telephony.models import AgentStatus, Call, NotReadyReason
+
+
+def _center_staff(user):
+    if not user.is_center_staff:
+        raise PermissionDenied(_("The phone desk is for the service center's staff."))
+
+
+def _state_context(user, errors=None):
+    return {
+        "state": agents.state_of(user),
+        "reasons": NotReadyReason.choices,
+        "errors": errors or {},
+        "S": AgentStatus,
+    }
+
+
+@login_required
+def desktop(request):
+    _center_staff(request.user)
+    current = (
+        Call.objects.filter(agent=request.user)
+        .exclude(status=Call.Status.ENDED)
+        .order_by("-offered_at")
+        .first()
+    )
+    recent = Call.objects.filter(agent=request.user).select_related("customer")[:10]
+    context = _state_context(request.user)
+    context.update(current=current, recent=recent, phrases=phrases_for(request.user))
+    return render(request, "desk/desktop.html", context)
+
+
+@login_required
+def change_state(request):
+    """GET: the state panel as it is now; POST: change it."""
+    _center_staff(request.user)
+    errors = None
+    if request.method != "POST":
+        return render(request, "desk/includes/state.html", _state_context(request.user))
+    try:
+        agents.change_state(
+            user=request.user,
+            agent=request.user,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+            extension=request.POST.get("extension") or None,
+        )
+    except ValidationError as error:
+        errors = error.message_dict
+    return render(request, "desk/includes/state.html", _state_context(request.user, errors))
+
+
+@login_required
+def pop(request, pk):
+    try:
+        call = services.call_for(request.user, pk)
+    except PermissionDenied as error:
+        raise Http404 from error
+    return render(request, "desk/includes/pop.html", _pop_context(request.user, call))
+
+
+def _pop_context(user, call, errors=None):
+    return {
+        "call": call,
+        "customer": call.customer,
+        "orders": services.open_orders(user, call.customer),
+        "errors": errors or {},
+    }
+
+
+@login_required
+@require_POST
+def register_contact(request, pk):
+    try:
+        call = services.call_for(request.user, pk)
+    except PermissionDenied as error:
+        raise Http404 from error
+    errors = None
+    try:
+        services.register_call_contact(
+            user=request.user, call=call, content=request.POST.get("content", "")
+        )
+        messages.success(request, _("Contact registered and linked to the call."))
+        call.refresh_from_db()
+    except ValidationError as error:
+        errors = error.message_dict
+    return render(request, "desk/includes/pop.html", _pop_context(request.user, call, errors))
+
+
+@login_required
+def wallboard(request):
+    if not request.user.is_supervising:
+        raise PermissionDenied(_("The wallboard is for supervisors."))
+    text = {
+        "waiting": _("Calls waiting"),
+        "longest": _("Longest wait"),
+        "service_level": _("Service level today"),
+        "offered": _("Offered / answered"),
+        "abandon_rate": _("Abandon rate"),
+        "asa_aht": _("ASA / AHT"),
+        "live": _("Live"),
+        "reconnecting": _("Reconnecting…"),
+    }
+    return render(
+        request,
+        "desk/wallboard.html",
+        {"big": request.GET.get("big") == "1", "labels": dict(AgentStatus.choices), "text": text},
+    )
+
+
+@login_required
+@require_POST
+def link_order(request, pk):
+    try:
+        call = services.call_for(request.user, pk)
+    except PermissionDenied as error:
+        raise Http404 from error
+    errors = None
+    try:
+        call = services.link_order(user=request.user, call=call, order_pk=request.POST.get("order"))
+    except ValidationError as error:
+        errors = error.message_dict
+    return render(request, "desk/includes/pop.html", _pop_context(request.user, call, errors))
+
+
+@login_required
+@require_POST
+def request_satisfaction(request, pk):
+    """After the call: send the caller the short satisfaction survey by SMS."""
+    try:
+        call = services.call_for(request.user, pk)
+    except PermissionDenied as error:
+        raise Http404 from error
+    errors = None
+    if call.customer is None:
+        errors = {"satisfaction": [_("Only a known customer can be asked for a rating.")]}
+    else:
+        try:
+            send_satisfaction_request(customer=call.customer, subject=call, user=request.user)
+            messages.success(request, _("The satisfaction survey goes out by SMS."))
+        except ValidationError as error:
+            errors = error.message_dict
+    return render(request, "desk/includes/pop.html", _pop_context(request.user, call, errors))

@@ -1,0 +1,210 @@
+"""Automatic call distribution: where a call goes.
+
+The PBX asks for each call (and again, while the call waits, every few
+seconds); the answer is one of
+
+- ``reject``: the caller is blocked (黑名单);
+- ``voicemail`` or ``message``: the queue is closed (business hours,
+  holidays);
+- ``agent``: ring this agent's extension — the longest-idle ready member
+  of the queue with the skill, once no call of higher priority (key
+  customers) or of the same priority that came earlier is waiting;
+- ``queue``: wait and ask again; after the queue's overflow time the call
+  moves to the overflow queue.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.core.calendars import schedule_for_unit
+from kefu.telephony import agents, cti, signals
+from kefu.telephony.models import AgentState, AgentStatus, Call, ClosedAction, Queue
+
+RETRY_SECONDS = 2
+# A call the PBX forgot to end does not hold back the queue for ever.
+STALE_WAIT = timedelta(hours=1)
+WAITING = (Call.Status.OFFERED, Call.Status.QUEUED)
+
+
+def schedule_of(queue):
+    if queue.calendar_id:
+        return queue.calendar.schedule()
+    return schedule_for_unit(queue.unit)
+
+
+def default_queue(pbx):
+    return Queue.objects.filter(unit=pbx.unit, is_active=True).order_by("position", "code").first()
+
+
+def route(pbx, payload) -> dict:
+    try:
+        return _route(pbx, payload)
+    except IntegrityError:
+        # Another request stored this call's offer at the same moment.
+        return _route(pbx, payload)
+
+
+def _route(pbx, payload) -> dict:
+    """Answer a routing request; the request also stands for the call's
+    ``offered`` event when Kefu has not heard of the call yet."""
+    if not isinstance(payload, dict):
+        raise ValidationError({"call_id": [_("Send a JSON object.")]})
+    at = timezone.now()
+    offered = dict(payload, event="offered")
+    event = cti.parse_event(offered)
+    at = event.at
+    with transaction.atomic():
+        call = cti.apply(pbx, event).call
+        decision = _decide(call, event.queue, at, no_answer=bool(payload.get("no_answer")))
+        call.save()
+    return decision
+
+
+def _ring_no_answer(call, at):
+    """The agent let the call ring out: they are set not ready (so the next
+    call does not ring at an empty desk) and the call waits again."""
+    state = AgentState.objects.select_for_update().get(agent_id=call.agent_id)
+    agents.call_move(state, AgentStatus.NOT_READY, at=at)
+    before = {"status": call.status, "agent": call.agent_id}
+    call.agent = None
+    call.extension = ""
+    call.status = Call.Status.QUEUED
+    cti.record_call(call, "call.ring_no_answer", before, "", after={"agent": None})
+
+
+def _decide(call, queue_code, at, no_answer=False):
+    if call.status == Call.Status.ENDED:
+        return {"action": "hangup"}
+    if call.disposition == Call.Disposition.REJECTED:
+        return {"action": "reject", "reason": "busy"}
+    queue = call.queue
+    if queue is None and queue_code:
+        queue = cti.cached_queue(queue_code)
+        if queue is None:
+            raise ValidationError(
+                {"queue": [_("There is no active queue %(code)s.") % {"code": queue_code}]}
+            )
+    queue = queue or default_queue(call.pbx)
+    if queue is None:
+        raise ValidationError({"queue": [_("Name the queue: this PBX's unit has none.")]})
+    call.queue = queue
+    if not schedule_of(queue).is_open(at):
+        return _closed(call, queue)
+    if call.status == Call.Status.RINGING and call.agent_id:
+        if not no_answer:
+            return _ring_answer(call, call.extension)
+        _ring_no_answer(call, at)
+    if (
+        not call.overflowed
+        and queue.overflow_queue_id
+        and queue.overflow_after_seconds is not None
+        and (at - call.offered_at).total_seconds() >= queue.overflow_after_seconds
+    ):
+        before = queue.code
+        queue = queue.overflow_queue
+        call.queue = queue
+        call.overflowed = True
+        cti.record_call(
+            call, "call.overflowed", {"queue": before}, queue.label, after={"queue": queue.code}
+        )
+    if call.queued_at is None:
+        call.queued_at = at
+    if _outranked(call, queue, at):
+        return _wait(call, queue)
+    agents.release_overdue_wrapups(at)
+    state = pick_agent(queue)
+    if state is None:
+        return _wait(call, queue)
+    return _assign(call, state, at)
+
+
+def _closed(call, queue):
+    before = {"status": call.status}
+    call.after_hours = True
+    voicemail = queue.closed_action == ClosedAction.VOICEMAIL
+    call.disposition = Call.Disposition.VOICEMAIL if voicemail else Call.Disposition.CLOSED
+    cti.record_call(
+        call, "call.closed", before, queue.closed_message, after={"disposition": call.disposition}
+    )
+    return {
+        "action": "voicemail" if voicemail else "message",
+        "queue": queue.code,
+        "message": queue.closed_message,
+    }
+
+
+def _outranked(call, queue, at) -> bool:
+    """Whether another waiting call of the queue goes before this one."""
+    ahead = Q(priority__gt=call.priority) | Q(
+        priority=call.priority, offered_at__lt=call.offered_at
+    )
+    return (
+        Call.objects.filter(
+            ahead,
+            queue=queue,
+            status__in=WAITING,
+            offered_at__gte=at - STALE_WAIT,
+            after_hours=False,
+        )
+        .exclude(pk=call.pk)
+        .exists()
+    )
+
+
+def pick_agent(queue):
+    """The longest-idle ready member with at least the queue's skill level;
+    among agents idle equally long, the more skilled."""
+    candidates = AgentState.objects.filter(
+        status=AgentStatus.READY,
+        agent__queue_memberships__queue=queue,
+        agent__queue_memberships__skill_level__gte=queue.min_skill_level,
+    ).order_by("idle_since", "-agent__queue_memberships__skill_level", "pk")
+    if connection.features.has_select_for_update_skip_locked:
+        candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+    return candidates.select_related("agent").first()
+
+
+def _assign(call, state, at):
+    before = {"status": call.status, "agent": call.agent_id}
+    call.agent = state.agent
+    call.extension = state.extension
+    call.status = Call.Status.RINGING
+    call.ringing_at = at
+    agents.call_move(state, AgentStatus.RINGING, at=at)
+    agent = state.agent
+    cti.record_call(call, "call.routed", before, str(agent), after={"agent": agent.pk})
+    transaction.on_commit(lambda: signals.call_ringing.send(sender=Call, call=call, agent=agent))
+    return _ring_answer(call, state.extension)
+
+
+def _ring_answer(call, extension):
+    return {
+        "action": "agent",
+        "queue": call.queue.code,
+        "extension": extension,
+        "agent": call.agent.username,
+        "priority": call.priority,
+    }
+
+
+def _wait(call, queue):
+    if call.status == Call.Status.OFFERED:
+        call.status = Call.Status.QUEUED
+    ahead = Call.objects.filter(
+        queue=queue,
+        status__in=WAITING,
+        after_hours=False,
+        offered_at__lt=call.offered_at,
+        priority__gte=call.priority,
+    ).count()
+    return {
+        "action": "queue",
+        "queue": queue.code,
+        "position": ahead + 1,
+        "retry_after": RETRY_SECONDS,
+    }
