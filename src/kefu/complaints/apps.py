@@ -1,7 +1,21 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class ComplaintsConfig(AppConfig):
     name = "kefu.complaints"
-    verbose_name = _("Complaints")
+    verbose_name = gettext_lazy("Complaints")
+
+    def ready(self):
+        from kefu.complaints import hooks
+
+        hooks.connect()
+
+    def navigation(self, user):
+        items = []
+        if user.is_center_staff or user.is_handler:
+            items.append(("complaints:list", "message-report", _("Complaints")))
+        if user.is_supervising:
+            items.append(("complaints:analytics", "chart-bar", _("Complaint analytics")))
+        return items
