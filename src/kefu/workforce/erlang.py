@@ -188,7 +188,8 @@ class Staffing:
     occupancy: float
 
 
-def _scheduled(agents, shrinkage):
+def scheduled_agents(agents, shrinkage):
+    """Agents to roster so that ``agents`` are on the phones after shrinkage."""
     if not 0 <= shrinkage < 1:
         raise ValueError("shrinkage must be in [0, 1)")
     return math.ceil(agents / (1 - shrinkage) - 1e-9) if agents else 0
@@ -221,7 +222,7 @@ def required_agents(
             waiting = _c_from_b(n, traffic, blocking)
             level = 1 - waiting * math.exp(-(n - traffic) * target_seconds / aht_seconds)
             if level >= target_level:
-                return Staffing(n, _scheduled(n, shrinkage), level, traffic / n)
+                return Staffing(n, scheduled_agents(n, shrinkage), level, traffic / n)
             n += 1
 
     def level_at(n):
@@ -237,7 +238,7 @@ def required_agents(
         else:
             low = middle
     result = erlang_a(high, traffic, target_seconds, aht_seconds, patience_seconds)
-    return Staffing(high, _scheduled(high, shrinkage), result.service_level, result.occupancy)
+    return Staffing(high, scheduled_agents(high, shrinkage), result.service_level, result.occupancy)
 
 
 def required_agents_many(traffic, aht_seconds, target_seconds, target_level, *, max_occupancy=1.0):
