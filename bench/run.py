@@ -220,6 +220,7 @@ def main(argv=None):
     from bench import measure
     from bench.generate import Volume
     from bench.sla import measure_sla_sweep
+    from bench.workforce import measure_workforce
 
     def log(message):
         print(message, flush=True)
@@ -245,6 +246,7 @@ def main(argv=None):
     results += measure.measure_lookup(agent, numbers, args.repeat * 5)
     results += measure.measure_server(env, agent, numbers, args.repeat, args.creations, rng)
     results += measure_sla_sweep(measure.Result, orders=min(100_000, args.orders))
+    results += measure_workforce(measure.Result)
     report = {
         "date": datetime.now().isoformat(timespec="seconds"),
         "command": "make bench  # python -m bench.run "

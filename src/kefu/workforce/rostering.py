@@ -2,14 +2,21 @@
 
 One boolean per agent, day, shift template and queue the agent is skilled
 for: 1 when the agent works that shift on that queue. Constraints: at most
-one shift a day (each template offered with its break at a few
-start times, so breaks are staggered), paid time within the contracted hours, at least the
-contracted rest days, no shift on a day of approved leave. Each (queue, day,
-slot) needs its required agents; what cannot be covered is a shortfall
-variable. The objective is lexicographic in effect: every uncovered
-agent-slot costs more than any whole shift, so the solver first covers the
-requirement and then uses the fewest paid agent-slots doing so."""
+one shift a day, paid time within the contracted hours, at least the
+contracted rest days, no shift on a day of approved leave.
 
+A template may be offered with its break at several times (so breaks are
+staggered). Which agent takes which break time does not matter to coverage,
+so the break is chosen per day, template and queue as counts of agents
+per break time rather than per agent: five times fewer booleans, and the
+counts are handed out to the chosen agents afterwards.
+
+Each (queue, day, slot) needs its required agents; what cannot be covered
+is a shortfall variable. Every uncovered agent-slot costs more than any
+whole shift, so the solver first covers the requirement and then uses the
+fewest paid agent-slots doing so."""
+
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -54,39 +61,55 @@ class RosterResult:
 
 
 def solve(agents, templates, requirement, *, days=7, slot_minutes=30, time_limit=30.0, workers=2):
-    """``requirement`` maps (queue id, day index, slot) to agents needed."""
+    """``requirement`` maps (queue id, day index, slot) to agents needed;
+    ``templates`` lists every (template, break time) variant."""
     model = cp_model.CpModel()
-    templates = list(templates)
-    covering = [
-        [s for s in range(24 * 60 // slot_minutes) if t.covers(s, slot_minutes)] for t in templates
-    ]
-    paid_slots = [t.paid_minutes // slot_minutes for t in templates]
+    variants = defaultdict(list)
+    for spec in templates:
+        variants[spec.id].append(spec)
+    slots = range(24 * 60 // slot_minutes)
+    paid_slots = {tid: specs[0].paid_minutes // slot_minutes for tid, specs in variants.items()}
     needed_queues = {q for q, _d, _s in requirement}
     works = {}
-    by_cell = {}
+    takers = defaultdict(list)  # (day, template, queue) -> the agents' booleans
     for agent in agents:
-        worked_days = []
-        minutes = []
+        worked_days, minutes = [], []
         for d in range(days):
             if d in agent.unavailable_days:
                 continue
             today = []
-            for k, t in enumerate(templates):
+            for tid, specs in variants.items():
                 for q in agent.skills & needed_queues:
-                    var = model.new_bool_var(f"w{agent.id}_{d}_{k}_{q}")
-                    works[agent.id, d, k, q] = var
+                    var = model.new_bool_var(f"w{agent.id}_{d}_{tid}_{q}")
+                    works[agent.id, d, tid, q] = var
+                    takers[d, tid, q].append(var)
                     today.append(var)
-                    minutes.append(var * t.paid_minutes)
-                    for s in covering[k]:
-                        by_cell.setdefault((q, d, s), []).append(var)
+                    minutes.append(var * specs[0].paid_minutes)
             if today:
                 model.add_at_most_one(today)
                 worked_days.extend(today)
         if minutes:
             model.add(sum(minutes) <= agent.max_minutes)
             model.add(sum(worked_days) <= days - agent.rest_days)
+    by_cell = defaultdict(list)
+    counts = {}
+    for (d, tid, q), vars_ in takers.items():
+        specs = variants[tid]
+        if len(specs) == 1:
+            per_variant = [sum(vars_)]
+        else:
+            per_variant = []
+            for v in range(len(specs)):
+                count = model.new_int_var(0, len(vars_), f"b{d}_{tid}_{q}_{v}")
+                counts[d, tid, q, v] = count
+                per_variant.append(count)
+            model.add(sum(per_variant) == sum(vars_))
+        for spec, amount in zip(specs, per_variant, strict=True):
+            for s in slots:
+                if spec.covers(s, slot_minutes):
+                    by_cell[q, d, s].append(amount)
     shortfall = {}
-    penalty_per_slot = 1 + max(paid_slots, default=0)
+    penalty_per_slot = 1 + max(paid_slots.values(), default=0)
     for cell, need in requirement.items():
         if need <= 0:
             continue
@@ -104,15 +127,23 @@ def solve(agents, templates, requirement, *, days=7, slot_minutes=30, time_limit
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return RosterResult(name, [], {}, 0, solver.wall_time)
-    chosen = [
-        (agent, day, templates[k], queue)
-        for (agent, day, k, queue), var in works.items()
-        if solver.value(var)
-    ]
+    chosen = defaultdict(list)
+    for (agent, d, tid, q), var in works.items():
+        if solver.value(var):
+            chosen[d, tid, q].append(agent)
+    assignments = []
+    for (d, tid, q), agent_ids in sorted(chosen.items()):
+        specs = variants[tid]
+        breaks = [
+            spec
+            for v, spec in enumerate(specs)
+            for _ in range(solver.value(counts[d, tid, q, v]) if len(specs) > 1 else len(agent_ids))
+        ]
+        assignments += [(a, d, spec, q) for a, spec in zip(agent_ids, breaks, strict=True)]
     return RosterResult(
         status=name,
-        assignments=chosen,
+        assignments=assignments,
         shortfall={cell: solver.value(v) for cell, v in shortfall.items() if solver.value(v)},
-        paid_minutes=sum(t.paid_minutes for _a, _d, t, _q in chosen),
+        paid_minutes=sum(t.paid_minutes for _a, _d, t, _q in assignments),
         wall_seconds=solver.wall_time,
     )
