@@ -325,6 +325,10 @@ class EntryExam(models.Model):
     def __str__(self):
         return f"{self.agent} {self.taken_on}"
 
+    @property
+    def scores(self):
+        return [getattr(self, part) for part in self.PARTS]
+
 
 class Probation(models.Model):
     class Status(models.TextChoices):
