@@ -5,7 +5,7 @@ day ahead is the weighted mean of the same interval on comparable days of
 the past weeks — the same weekday, or past public holidays for a holiday
 (Sundays when the history holds none), a make-up working day (调休) being
 forecast like a Monday. Recent weeks weigh more (each week back counts
-``DECAY`` times the one after it). Handle time per interval is the handled
+0.8 times the one after it). Handle time per interval is the handled
 seconds over the handled contacts of the same days, falling back to the
 day's and then the whole history's mean.
 

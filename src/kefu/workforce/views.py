@@ -115,9 +115,23 @@ def _week(request):
     return day - datetime.timedelta(days=day.weekday())
 
 
+def _roster_unit(request, week):
+    """The chosen unit; by default the first visible one with a roster that week."""
+    if request.GET.get("unit") or request.POST.get("unit"):
+        return _unit(request)
+    with_roster = (
+        scope_by_unit(Roster.objects.filter(week_start=week), request.user)
+        .select_related("unit")
+        .order_by("unit__path")
+        .first()
+    )
+    return with_roster.unit if with_roster else _unit(request)
+
+
 @login_required
 def roster(request):
-    unit, week = _unit(request), _week(request)
+    week = _week(request)
+    unit = _roster_unit(request, week)
     planner = is_planner(request.user)
     current = Roster.objects.filter(unit=unit, week_start=week).first() if unit else None
     if request.method == "POST":
@@ -151,6 +165,7 @@ def roster(request):
         "planner": planner,
         "previous": week - datetime.timedelta(days=7),
         "templates": rosters.templates_for(unit) if planner and unit else [],
+        "units": scope_by_unit(OrgUnit.objects.all(), request.user, field="pk").order_by("path"),
         "next": week + datetime.timedelta(days=7),
     }
     if current:
