@@ -13,6 +13,9 @@ from . import leave, planning, rosters, training
 from .models import LeaveRequest, WorkProfile
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+HISTORY_WEEKS = 4
+# Two centers are enough to show the planning; more only slow the demo down.
+CENTERS = 2
 # Calls an hour on a weekday, 08:00–21:00; weekends carry 60 %.
 HOURLY = [0, 0, 0, 0, 0, 0, 0, 0, 6, 14, 18, 16, 10, 12, 16, 15, 12, 9, 7, 5, 4, 2, 0, 0]
 
@@ -37,7 +40,7 @@ def _history(queue, rng, today):
         defaults={"name": f"{queue.unit.name} PBX", "unit": queue.unit},
     )
     rows = []
-    for back in range(8 * 7 + 28, 0, -1):
+    for back in range((HISTORY_WEEKS + planning.BACKTEST_WEEKS) * 7, 0, -1):
         day = today - datetime.timedelta(days=back)
         factor = 0.6 if day.weekday() >= 5 else 1.0
         for hour, mean in enumerate(HOURLY):
@@ -67,11 +70,10 @@ def load(organisation, rng, now):
     planner = organisation.users["admin"]
     today = now.astimezone(TZ).date()
     monday = today - datetime.timedelta(days=today.weekday())
-    for staff in organisation.sites:
+    sites = [s for s in organisation.sites if s.agents][:CENTERS]
+    for staff in sites:
         center = staff.center
         agents = [*staff.agents, *staff.callback_agents]
-        if not agents:
-            continue
         queue = _queue(center, rng)
         for agent in agents:
             QueueMember.objects.get_or_create(
@@ -89,6 +91,7 @@ def load(organisation, rng, now):
                 queue=queue,
                 starts_on=week,
                 interval_minutes=30,
+                history_weeks=HISTORY_WEEKS,
                 shrinkage=0.25,
             )
         sick = leave.request_leave(
@@ -103,7 +106,7 @@ def load(organisation, rng, now):
             reason="发烧,医院开具病假条",
         )
         for week in (monday, monday + datetime.timedelta(days=7)):
-            rosters.generate_roster(user=planner, unit=center, week_start=week, time_limit=10)
+            rosters.generate_roster(user=planner, unit=center, week_start=week, time_limit=2)
         leave.decide_leave(user=planner, leave=sick, approve=True, note="同意,注意休息")
         if len(agents) > 1:
             leave.request_leave(

@@ -12,6 +12,12 @@ from kefu.telephony.models import Queue
 from .models import EntryExam, LeaveRequest, Probation
 
 
+def _style(form):
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
 def next_monday(today=None):
     today = today or timezone.localdate()
     return today + datetime.timedelta(days=(7 - today.weekday()) % 7 or 7)
@@ -64,6 +70,7 @@ class LeaveForm(forms.ModelForm):
         self.fields["kind"].choices = [
             c for c in LeaveRequest.Kind.choices if c[0] != LeaveRequest.Kind.ABSENCE
         ]
+        _style(self)
 
 
 class ExamForm(forms.ModelForm):
@@ -77,6 +84,7 @@ class ExamForm(forms.ModelForm):
     def __init__(self, *args, agents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agent"].queryset = agents
+        _style(self)
 
 
 class ReviewForm(forms.Form):
