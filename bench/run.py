@@ -223,6 +223,7 @@ def main(argv=None):
     from bench.processes import measure_processes
     from bench.sla import measure_sla_sweep
     from bench.telephony import measure_telephony
+    from bench.workforce import measure_workforce
 
     def log(message):
         print(message, flush=True)
@@ -251,6 +252,7 @@ def main(argv=None):
     results += measure_processes(measure.Result, agent, args.repeat)
     results += measure_telephony(measure.Result)
     results += measure_callback_generation(measure.Result)
+    results += measure_workforce(measure.Result)
     report = {
         "date": datetime.now().isoformat(timespec="seconds"),
         "command": "make bench  # python -m bench.run "

@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "workforce"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.plan, name="plan"),
+    path("roster/", views.roster, name="roster"),
+    path("leave/", views.leave_requests, name="leave"),
+    path("people/", views.people, name="people"),
+]
