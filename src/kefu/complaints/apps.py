@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -9,8 +10,10 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from kefu.complaints import hooks
+        from kefu.complaints.presets import install_categories
 
         hooks.connect()
+        post_migrate.connect(install_categories, sender=self)
 
     def navigation(self, user):
         items = []

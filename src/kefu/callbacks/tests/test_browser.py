@@ -67,7 +67,7 @@ def test_agent_works_the_callback_list(transactional_db, live_server, browser, u
     page.wait_for_selector("#script")
     assert "感谢您对我们公司的支持" in page.inner_text("#script")
     page.get_by_role("button", name="满意", exact=True).click()
-    assert page.get_by_text("您对我们的服务有什么建议吗？").is_visible()
+    page.get_by_text("您对我们的服务有什么建议吗？").wait_for(state="visible")
     page.select_option("#id_satisfaction", "satisfied")
     page.fill("#id_content", "维修后使用正常，师傅很准时")
     page.fill("#id_suggestions", "希望上门前先电话预约")
