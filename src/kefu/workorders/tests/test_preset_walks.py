@@ -113,12 +113,12 @@ def test_every_state_of_every_preset_is_visited_by_some_walk(actors, org, custom
         assert not unvisited, f"{code}: {unvisited}"
 
 
-def test_repair_with_no_charge_cannot_go_to_finance(actors, org, customer, order_types):
+def test_repair_with_no_charge_cannot_go_to_finance(actors, org, customer, order_types, depts):
     order = register("pm_repair", actors, org, customer, order_types)
     order = walk(order, WALKS["pm_repair"][2][1][2][:4], actors)
     assert order.state.code == "returned"
     with pytest.raises(TransitionError) as refused:
-        take_transition(order, "to_finance", actors["agent"], {"department": "1"})
+        take_transition(order, "to_finance", actors["agent"], {"department": depts["finance"].pk})
     assert "无需交财务" in refused.value.message
 
 
