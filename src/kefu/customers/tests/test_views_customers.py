@@ -273,3 +273,10 @@ def test_timeline_titles_follow_the_reader_language(client, users, org, customer
     assert "Walk-in contact registered" in html and "Customer file changed" in html
     html = client.get(detail(customer), headers={"accept-language": "zh-hans"}).content.decode()
     assert "登记来电/接待记录（上门来访）" in html and "修改客户档案" in html
+
+
+def test_a_complaint_is_registered_from_the_customer_file(agent_client, customer):
+    page = agent_client.get(detail(customer)).content.decode()
+    assert f"/complaints/new/?customer={customer.pk}" in page
+    form = agent_client.get(f"/complaints/new/?customer={customer.pk}")
+    assert form.status_code == 200
