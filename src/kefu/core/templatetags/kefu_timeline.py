@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core.choices import Channel
 from kefu.processes.custom_fields import display_value, localized
-from kefu.processes.models import State, Transition
+from kefu.processes.models import ProcessDefinition, State, Transition
 
 register = template.Library()
 
@@ -130,18 +130,11 @@ def _field(model, name):
         return None
 
 
-def _custom_field(subject, name):
-    """The declaration of ``name`` among the subject's template fields."""
-    process = getattr(subject, "process", None)
-    return process.custom_field(name) if process is not None else None
-
-
-def _label(model, name, subject=None):
+def _label(model, name, custom=None):
     field = _field(model, name)
     if field is None:
         # Values a process step asked for are labelled by the subject's
-        # template (custom fields) or its field registry (note, reason).
-        custom = _custom_field(subject, name)
+        # template (``custom``, its declaration) or its field registry.
         if custom is not None:
             return localized(custom)
         spec = getattr(model, "PROCESS_FIELDS", {}).get(name)
@@ -158,6 +151,20 @@ class _Values:
     def __init__(self):
         self._labels = None
         self._coded = {}
+        self._custom = None
+
+    def custom_field(self, subject, name):
+        """The declaration of ``name`` among the subject's template fields;
+        the templates that have any are read once, not once per event."""
+        process_id = getattr(subject, "process_id", None)
+        if process_id is None:
+            return None
+        if self._custom is None:
+            self._custom = {
+                d.pk: {f["name"]: f for f in d.custom_fields}
+                for d in ProcessDefinition.objects.exclude(custom_fields=[]).only("custom_fields")
+            }
+        return self._custom.get(process_id, {}).get(name)
 
     def coded(self, model, code):
         """The row of ``model`` (a type, say) stored by its code."""
@@ -194,7 +201,7 @@ class _Values:
             return ""
         if isinstance(value, list):
             return "、".join(str(v) for v in value)
-        custom = _custom_field(subject, name) if _field(model, name) is None else None
+        custom = self.custom_field(subject, name) if _field(model, name) is None else None
         if custom is not None:
             return display_value(custom, value)
         if isinstance(value, bool):
@@ -233,7 +240,8 @@ def describe(event, values, link_subjects=True):
         old = values.text(model, name, before.get(name), subject)
         new = values.text(model, name, after.get(name), subject)
         if old != new:
-            changes.append({"label": _label(model, name, subject), "before": old, "after": new})
+            custom = values.custom_field(subject, name)
+            changes.append({"label": _label(model, name, custom), "before": old, "after": new})
     link = SUBJECT_LINKS.get(f"{event.content_type.app_label}.{event.content_type.model}")
     subject_url = subject_text = None
     if link_subjects and link is not None and subject is not None:
