@@ -70,8 +70,10 @@ class ComplaintViewSet(
         user = self.request.user
         if not (user.is_center_staff or user.is_handler):
             return Complaint.objects.none()
-        return services.visible_complaints(user).select_related(
-            "responsible_department", "work_order"
+        return (
+            services.visible_complaints(user)
+            .select_related("responsible_department", "work_order")
+            .prefetch_related("sla_clocks")
         )
 
     def _detail(self, complaint, status_code=status.HTTP_200_OK):

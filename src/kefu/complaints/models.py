@@ -106,8 +106,6 @@ class Complaint(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
     )
-    # The 48-hour handling target of SPEC §2.4, fixed at registration.
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
 
     justified = models.BooleanField(_("justified"), null=True, blank=True)
     judged_at = models.DateTimeField(_("judged"), null=True, blank=True)
@@ -128,9 +126,6 @@ class Complaint(models.Model):
     investigation_days = models.PositiveSmallIntegerField(
         _("investigation time (days)"), null=True, blank=True
     )
-    # Outside parties (SPEC §2.4): 3 days to reply, 10 days to close.
-    outside_reply_due_at = models.DateTimeField(_("outside party reply due"), null=True, blank=True)
-    outside_close_due_at = models.DateTimeField(_("outside party close due"), null=True, blank=True)
 
     result = models.TextField(_("result"), blank=True)
     result_at = models.DateTimeField(_("result returned"), null=True, blank=True)
@@ -164,11 +159,6 @@ class Complaint(models.Model):
     @property
     def is_severe(self):
         return self.severity != self.Severity.ORDINARY
-
-    @property
-    def is_overdue(self):
-        end = self.closed_at or timezone.now()
-        return self.due_at is not None and end > self.due_at
 
 
 class ResolutionPlan(models.Model):

@@ -9,6 +9,7 @@ from kefu.complaints.models import (
 )
 from kefu.core.models import Department
 from kefu.customers.models import Customer
+from kefu.sla.serializers import SlaClockSerializer
 from kefu.workorders.models import WorkOrder
 
 
@@ -46,6 +47,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     responsible_department = serializers.StringRelatedField()
     work_order = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    sla_clocks = SlaClockSerializer(many=True, read_only=True)
 
     class Meta:
         model = Complaint
@@ -64,7 +66,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "against_person",
             "expected_resolution",
             "work_order",
-            "due_at",
+            "sla_clocks",
             "justified",
             "responsible_department",
             "responsible_person",

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.complaints import clocks
 from kefu.complaints.models import (
     Compensation,
     Complaint,
@@ -26,9 +27,6 @@ from kefu.core.roles import CENTER_ROLES, Role
 from kefu.customers.services import create_customer
 
 PREFIX = "TS"
-HANDLING_TARGET = timedelta(hours=48)
-OUTSIDE_REPLY = timedelta(days=3)
-OUTSIDE_CLOSE = timedelta(days=10)
 CALLBACK_WITHIN = timedelta(days=1)
 
 JUDGE_ROLES = frozenset({Role.SENIOR_AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
@@ -102,6 +100,7 @@ def _move(complaint, status, user, verb, message, **after):
     before = {"status": complaint.status}
     complaint.status = status
     complaint.save()
+    clocks.moved(complaint, before["status"])
     _record(complaint, verb, user, message, before, {"status": status, **after})
 
 
@@ -172,9 +171,9 @@ def register(
         against_person=(against_person or "").strip(),
         severity=severity,
         expected_resolution=(expected_resolution or "").strip(),
-        due_at=received_at + HANDLING_TARGET,
         registered_by=user,
     )
+    clocks.registered(complaint)
     _record(
         complaint,
         "complaint.registered",
@@ -278,9 +277,6 @@ def judge_justified(
     complaint.responsible_person = (responsible_person or "").strip()
     complaint.apology = apology.strip()
     complaint.investigation_days = days
-    if responsible_department.kind == Department.Kind.EXTERNAL:
-        complaint.outside_reply_due_at = now + OUTSIDE_REPLY
-        complaint.outside_close_due_at = now + OUTSIDE_CLOSE
     _move(
         complaint,
         Complaint.Status.HANDLING,
@@ -291,6 +287,7 @@ def judge_justified(
         responsible_department=responsible_department.name,
         investigation_days=days,
     )
+    clocks.judged_justified(complaint, now)
     return complaint
 
 
@@ -314,6 +311,7 @@ def propose_plan(complaint, *, user, department, content) -> ResolutionPlan:
     plan = ResolutionPlan.objects.create(
         complaint=complaint, department=department, content=content, proposed_by=user
     )
+    clocks.plan_proposed(complaint, plan)
     _record(
         complaint,
         "complaint.plan_proposed",

@@ -14,6 +14,7 @@ from kefu.core.forms import apply_errors
 from kefu.core.paging import paginate
 from kefu.core.spreadsheets import xlsx_response
 from kefu.core.timeline import events_for
+from kefu.sla.reports import prefetch_clocks
 
 
 def _require_staff(user):
@@ -42,6 +43,7 @@ def complaint_list(request):
         if data["category"]:
             queryset = queryset.filter(category=data["category"])
     page = paginate(queryset, request.GET.get("page"))
+    prefetch_clocks(page.items)
     return render(request, "complaints/list.html", {"form": form, "page": page})
 
 

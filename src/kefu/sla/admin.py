@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kefu.sla.forms import SlaPolicyForm
 from kefu.sla.models import EscalationLevel, RectificationNotice, SlaClock, SlaPolicy
 
 
@@ -10,8 +11,10 @@ class EscalationLevelInline(admin.TabularInline):
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
+    form = SlaPolicyForm
     list_display = (
         "name",
+        "subject",
         "position",
         "is_active",
         "first_response_minutes",
@@ -20,6 +23,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
         "warn_percent",
     )
     list_editable = ("position", "is_active")
+    list_filter = ("subject", "is_active")
     filter_horizontal = ("order_types", "categories", "units")
     inlines = [EscalationLevelInline]
 
@@ -28,6 +32,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 class SlaClockAdmin(admin.ModelAdmin):
     list_display = (
         "work_order",
+        "complaint",
         "metric",
         "policy",
         "started_at",
@@ -37,8 +42,8 @@ class SlaClockAdmin(admin.ModelAdmin):
         "escalation_level",
     )
     list_filter = ("metric", "policy")
-    search_fields = ("work_order__number",)
-    raw_id_fields = ("work_order",)
+    search_fields = ("work_order__number", "complaint__number")
+    raw_id_fields = ("work_order", "complaint")
 
     def has_add_permission(self, request):
         return False

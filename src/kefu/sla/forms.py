@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.models import Department
-from kefu.sla.models import Metric
+from kefu.sla.models import SUBJECT_CONDITIONS, Metric, SlaPolicy
 from kefu.sla.reports import GROUPS
 
 
@@ -17,6 +17,62 @@ def departments_visible_to(user):
     if user.is_handler:
         return departments.filter(pk=user.department_id)
     return departments.filter(Q(unit__in=user.unit.subtree()) | Q(unit__in=user.unit.ancestors()))
+
+
+class SlaPolicyForm(forms.ModelForm):
+    """The policy editor: conditions must name known values and suit what
+    the policy applies to (a complaint has no order type, an order no severity)."""
+
+    LIST_CONDITIONS = ("priorities", "segments", "channels", "severities")
+
+    class Meta:
+        model = SlaPolicy
+        fields = [
+            "name",
+            "subject",
+            "position",
+            "is_active",
+            "order_types",
+            "categories",
+            "units",
+            "priorities",
+            "segments",
+            "channels",
+            "severities",
+            "first_response_minutes",
+            "next_update_minutes",
+            "resolution_minutes",
+            "outside_reply_minutes",
+            "outside_close_minutes",
+            "business_time",
+            "warn_percent",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for field in self.LIST_CONDITIONS:
+            values = data.get(field)
+            if values in (None, ""):
+                continue
+            allowed = {value for value, _label in SlaPolicy.choices_for(field)}
+            if not isinstance(values, list) or not set(values) <= allowed:
+                self.add_error(
+                    field,
+                    _("Give a list of these values: %(values)s.")
+                    % {"values": ", ".join(sorted(allowed))},
+                )
+        subject = data.get("subject")
+        for other, fields in SUBJECT_CONDITIONS.items():
+            if other == subject:
+                continue
+            for field in fields:
+                if data.get(field) and field in self.fields:
+                    self.add_error(
+                        field,
+                        _("This condition does not apply to %(subject)s.")
+                        % {"subject": SlaPolicy(subject=subject).get_subject_display()},
+                    )
+        return data
 
 
 class AtRiskFilter(forms.Form):

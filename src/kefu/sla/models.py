@@ -1,6 +1,6 @@
-"""Service-level agreements: which promise applies to a work order (a
-policy), the clocks that keep it, and the ladder of people told when it is
-about to break or has broken."""
+"""Service-level agreements: which promise applies to a work order or a
+complaint (a policy), the clocks that keep it, and the ladder of people told
+when it is about to break or has broken."""
 
 from django.conf import settings
 from django.db import models
@@ -19,10 +19,27 @@ class Metric(models.TextChoices):
     NEXT_UPDATE = "next_update", _("Next update")
     RESOLUTION = "resolution", _("Resolution")
     STEP = "step", _("Step deadline")
+    OUTSIDE_REPLY = "outside_reply", _("Outside party reply")
+    OUTSIDE_CLOSE = "outside_close", _("Outside party close")
 
 
 # Metrics whose target comes from the policy; a step's comes from its state.
 POLICY_METRICS = (Metric.FIRST_RESPONSE, Metric.NEXT_UPDATE, Metric.RESOLUTION)
+
+
+class Subject(models.TextChoices):
+    """What a policy and its clocks are about."""
+
+    WORK_ORDER = "work_order", _("Work orders")
+    COMPLAINT = "complaint", _("Complaints")
+
+
+# Conditions that only make sense for one subject; the policy form refuses
+# them on the other.
+SUBJECT_CONDITIONS = {
+    Subject.WORK_ORDER: ("order_types", "categories", "priorities", "channels"),
+    Subject.COMPLAINT: ("severities",),
+}
 
 
 DEFAULT_WARN_PERCENT = 80
@@ -33,6 +50,9 @@ class SlaPolicy(models.Model):
     all hold applies. An empty condition matches anything."""
 
     name = models.CharField(_("name"), max_length=100)
+    subject = models.CharField(
+        _("applies to"), max_length=20, choices=Subject.choices, default=Subject.WORK_ORDER
+    )
     position = models.PositiveSmallIntegerField(_("order of evaluation"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
     order_types = models.ManyToManyField(
@@ -45,6 +65,7 @@ class SlaPolicy(models.Model):
     priorities = models.JSONField(_("priorities"), default=list, blank=True)
     segments = models.JSONField(_("customer segments"), default=list, blank=True)
     channels = models.JSONField(_("channels"), default=list, blank=True)
+    severities = models.JSONField(_("complaint severities"), default=list, blank=True)
     first_response_minutes = models.PositiveIntegerField(
         _("first response (minutes)"), null=True, blank=True
     )
@@ -56,6 +77,18 @@ class SlaPolicy(models.Model):
     )
     resolution_minutes = models.PositiveIntegerField(
         _("resolution (minutes)"), null=True, blank=True
+    )
+    outside_reply_minutes = models.PositiveIntegerField(
+        _("outside party reply (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Complaints handled by an outside party: time for its first reply."),
+    )
+    outside_close_minutes = models.PositiveIntegerField(
+        _("outside party close (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Complaints handled by an outside party: time to close its part."),
     )
     business_time = models.BooleanField(
         _("count business time only"),
@@ -81,19 +114,24 @@ class SlaPolicy(models.Model):
             Metric.FIRST_RESPONSE: self.first_response_minutes,
             Metric.NEXT_UPDATE: self.next_update_minutes,
             Metric.RESOLUTION: self.resolution_minutes,
+            Metric.OUTSIDE_REPLY: self.outside_reply_minutes,
+            Metric.OUTSIDE_CLOSE: self.outside_close_minutes,
         }[metric]
 
     @staticmethod
     def choices_for(field):
+        from kefu.complaints.models import Complaint
+
         return {
             "priorities": Priority.choices,
             "segments": Segment.choices,
             "channels": Channel.choices,
+            "severities": Complaint.Severity.choices,
         }[field]
 
 
 class EscalationLevel(models.Model):
-    """After a breach, the people of ``role`` in the order's unit and above
+    """After a breach, the people of ``role`` in the subject's unit and above
     are told, ``delay_minutes`` after the breach (升级)."""
 
     policy = models.ForeignKey(
@@ -116,7 +154,7 @@ class EscalationLevel(models.Model):
 
 
 class SlaClock(models.Model):
-    """One promise on one order. While running, ``due_at``/``warn_at`` are
+    """One promise on one work order or one complaint. While running, ``due_at``/``warn_at`` are
     the moments of breach/warning; business time used before the current
     running stretch is kept in ``consumed_seconds`` so pauses stop the clock."""
 
@@ -126,7 +164,16 @@ class SlaClock(models.Model):
         MET = "met", _("Met")
         BREACHED = "breached", _("Breached")
 
-    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="sla_clocks")
+    work_order = models.ForeignKey(
+        WorkOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="sla_clocks"
+    )
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sla_clocks",
+    )
     # The policy matched at registration: its warning threshold and escalation
     # ladder apply (step clocks of an order that matched none have neither).
     policy = models.ForeignKey(
@@ -154,7 +201,7 @@ class SlaClock(models.Model):
     escalation_level = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["work_order", "metric"]
+        ordering = ["work_order", "complaint", "metric"]
         constraints = [
             # Steps and updates recur, so an order keeps their past clocks;
             # only one of each metric runs at a time.
@@ -162,7 +209,17 @@ class SlaClock(models.Model):
                 fields=["work_order", "metric"],
                 condition=models.Q(stopped_at__isnull=True),
                 name="sla_clock_one_open",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["complaint", "metric"],
+                condition=models.Q(stopped_at__isnull=True),
+                name="sla_clock_one_open_complaint",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(work_order__isnull=False, complaint__isnull=True)
+                | models.Q(work_order__isnull=True, complaint__isnull=False),
+                name="sla_clock_one_subject",
+            ),
         ]
         indexes = [
             models.Index(fields=["stopped_at", "warn_at"], name="sla_clock_warn"),
@@ -173,7 +230,12 @@ class SlaClock(models.Model):
         verbose_name_plural = _("SLA clocks")
 
     def __str__(self):
-        return f"{self.work_order_id} {self.metric}"
+        return f"{self.work_order_id or self.complaint_id} {self.metric}"
+
+    @property
+    def subject(self):
+        """The work order or complaint this promise is about."""
+        return self.work_order if self.work_order_id else self.complaint
 
     @property
     def status(self):

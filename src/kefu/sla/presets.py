@@ -1,12 +1,51 @@
-"""Default SLA policies from the seeds' service promises, created once."""
+"""Default SLA policies from the seeds' service promises. Each subject's
+defaults are installed once, when it has no policy yet, so a database that
+had work-order policies before complaints ran on the engine gets the
+complaint policy at its next migrate."""
 
-# name, conditions, first response, next update, resolution (minutes), business time
+from kefu.sla.models import Subject
+
+DAY = 24 * 60
+
+# name, subject, conditions, targets in minutes, business time
 DEFAULT_POLICIES = [
-    ("重点客户", {"segments": ["key"]}, 30, 8 * 60, 24 * 60, False),
-    ("紧急工单", {"priorities": ["urgent"]}, 30, 2 * 60, 8 * 60, True),
-    ("投诉 48 小时处理", {"order_types": ["complaint"]}, 2 * 60, 24 * 60, 48 * 60, False),
-    ("邮件 24 小时答复", {"channels": ["email"]}, 24 * 60, None, 3 * 24 * 60, False),
-    ("一般工单", {}, 4 * 60, None, 24 * 60, True),
+    (
+        "重点客户",
+        Subject.WORK_ORDER,
+        {"segments": ["key"]},
+        {"first_response": 30, "next_update": 8 * 60, "resolution": DAY},
+        False,
+    ),
+    (
+        "紧急工单",
+        Subject.WORK_ORDER,
+        {"priorities": ["urgent"]},
+        {"first_response": 30, "next_update": 2 * 60, "resolution": 8 * 60},
+        True,
+    ),
+    (
+        "投诉 48 小时处理",
+        Subject.WORK_ORDER,
+        {"order_types": ["complaint"]},
+        {"first_response": 2 * 60, "next_update": DAY, "resolution": 2 * DAY},
+        False,
+    ),
+    (
+        "邮件 24 小时答复",
+        Subject.WORK_ORDER,
+        {"channels": ["email"]},
+        {"first_response": DAY, "resolution": 3 * DAY},
+        False,
+    ),
+    ("一般工单", Subject.WORK_ORDER, {}, {"first_response": 4 * 60, "resolution": DAY}, True),
+    # SPEC §2.4: handled within 48 hours; outside parties 3 days to reply, 10 to close.
+    (
+        "客户投诉",
+        Subject.COMPLAINT,
+        {},
+        {"resolution": 2 * DAY, "outside_reply": 3 * DAY, "outside_close": 10 * DAY},
+        False,
+    ),
 ]
 
 # role, minutes after the breach
@@ -17,17 +56,19 @@ def install_default_policies(**kwargs):
     from kefu.sla.models import EscalationLevel, SlaPolicy
     from kefu.workorders.models import WorkOrderType
 
-    if SlaPolicy.objects.exists():
-        return
-    for position, (name, conditions, first, update, resolution, business) in enumerate(
-        DEFAULT_POLICIES
-    ):
+    present = set(SlaPolicy.objects.values_list("subject", flat=True).distinct())
+    for position, (name, subject, conditions, targets, business) in enumerate(DEFAULT_POLICIES):
+        if subject in present:
+            continue
         policy = SlaPolicy.objects.create(
             name=name,
+            subject=subject,
             position=(position + 1) * 10,
-            first_response_minutes=first,
-            next_update_minutes=update,
-            resolution_minutes=resolution,
+            first_response_minutes=targets.get("first_response"),
+            next_update_minutes=targets.get("next_update"),
+            resolution_minutes=targets.get("resolution"),
+            outside_reply_minutes=targets.get("outside_reply"),
+            outside_close_minutes=targets.get("outside_close"),
             business_time=business,
             priorities=conditions.get("priorities", []),
             segments=conditions.get("segments", []),

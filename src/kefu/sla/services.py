@@ -1,4 +1,6 @@
-"""SLA rules: matching a policy, keeping the clocks as an order moves, and
+"""SLA rules: matching a policy, keeping the clocks as a work order moves
+(complaints start and stop theirs through ``start_subject_clocks``,
+``stop_clocks`` and ``reopen_clock``), and
 the sweep that warns, records breaches, escalates and issues rectification
 notices. The sweep is safe to run in several workers at once (each step is a
 conditional UPDATE that only one of them wins) and catches up after downtime
@@ -29,6 +31,7 @@ from kefu.sla.models import (
     SlaClock,
     SlaPolicy,
 )
+from kefu.sla.subjects import SUBJECTS, kind_of, subject_of
 
 
 @dataclass(frozen=True)
@@ -39,26 +42,21 @@ class _Rule:
     priorities: frozenset
     channels: frozenset
     segments: frozenset
+    severities: frozenset
     types: frozenset
     categories: frozenset
     unit_paths: tuple
 
-    def matches(self, order):
-        if self.priorities and order.priority not in self.priorities:
-            return False
-        if self.channels and order.channel not in self.channels:
-            return False
+    def matches(self, subject):
+        """``subject`` is a work order or a complaint: both have a unit and
+        perhaps a customer; the rest is the subject's own."""
         if self.segments:
-            segment = order.customer.segment if order.customer_id else None
+            segment = subject.customer.segment if subject.customer_id else None
             if segment not in self.segments:
                 return False
-        if self.types and order.order_type_id not in self.types:
+        if self.unit_paths and not any(subject.unit.path.startswith(p) for p in self.unit_paths):
             return False
-        if self.categories:
-            own = {order.category_id, order.category.parent_id if order.category_id else None}
-            if not self.categories & own:
-                return False
-        return not self.unit_paths or any(order.unit.path.startswith(p) for p in self.unit_paths)
+        return SUBJECTS[self.policy.subject].matches(self, subject)
 
 
 # Every registration matches a policy, so the active policies are read once
@@ -81,6 +79,7 @@ def _rules():
             priorities=frozenset(p.priorities),
             channels=frozenset(p.channels),
             segments=frozenset(p.segments),
+            severities=frozenset(p.severities),
             types=frozenset(t.pk for t in p.order_types.all()),
             categories=frozenset(c.pk for c in p.categories.all()),
             unit_paths=tuple(u.path for u in p.units.all()),
@@ -95,13 +94,17 @@ def forget_policies(**kwargs):
     _rules_cache.clear()
 
 
-def match_policy(order) -> SlaPolicy | None:
-    return next((r.policy for r in _rules() if r.matches(order)), None)
+def match_policy(subject) -> SlaPolicy | None:
+    """The first active policy for this kind of subject whose conditions hold."""
+    kind = kind_of(subject).kind
+    return next(
+        (r.policy for r in _rules() if r.policy.subject == kind and r.matches(subject)), None
+    )
 
 
-def schedule_for(clock_or_policy, order) -> Schedule:
+def schedule_for(clock_or_policy, subject) -> Schedule:
     if clock_or_policy.business_time:
-        return schedule_for_unit(order.unit)
+        return schedule_for_unit(subject.unit)
     return Schedule.always_open()
 
 
@@ -117,9 +120,9 @@ def _plan(clock, schedule, warn_percent):
         clock.warn_at = None
 
 
-def _new_clock(order, metric, minutes, business_time, policy, now, state=None):
+def _new_clock(subject, metric, minutes, business_time, policy, now, state=None):
     clock = SlaClock(
-        work_order=order,
+        **{kind_of(subject).field: subject},
         policy=policy,
         metric=metric,
         state=state,
@@ -128,8 +131,20 @@ def _new_clock(order, metric, minutes, business_time, policy, now, state=None):
         started_at=now,
         running_since=now,
     )
-    _plan(clock, schedule_for(clock, order), clock.warn_percent)
+    _plan(clock, schedule_for(clock, subject), clock.warn_percent)
     return clock
+
+
+def _policy_clocks(subject, policy, metrics, now):
+    if policy is None:
+        return []
+    return [
+        _new_clock(
+            subject, metric, policy.target_minutes(metric), policy.business_time, policy, now
+        )
+        for metric in metrics
+        if policy.target_minutes(metric)
+    ]
 
 
 def _step_clock(order, policy, now):
@@ -147,17 +162,62 @@ def start_clocks(order, now=None):
     and its first step's."""
     now = now or order.created_at or timezone.now()
     policy = match_policy(order)
-    clocks = []
-    if policy is not None:
-        for metric in POLICY_METRICS:
-            minutes = policy.target_minutes(metric)
-            if minutes:
-                clocks.append(_new_clock(order, metric, minutes, policy.business_time, policy, now))
+    clocks = _policy_clocks(order, policy, POLICY_METRICS, now)
     step = _step_clock(order, policy, now)
     if step is not None:
         clocks.append(step)
     SlaClock.objects.bulk_create(clocks)
     return clocks
+
+
+def start_subject_clocks(subject, metrics, now=None):
+    """Start the clocks of ``metrics`` that the subject's policy sets a target
+    for; one already running is left alone."""
+    now = now or timezone.now()
+    running = set(
+        _clocks_of(subject).filter(stopped_at__isnull=True).values_list("metric", flat=True)
+    )
+    wanted = [m for m in metrics if m not in running]
+    clocks = _policy_clocks(subject, match_policy(subject), wanted, now)
+    SlaClock.objects.bulk_create(clocks)
+    return clocks
+
+
+def _clocks_of(subject):
+    return SlaClock.objects.filter(**{kind_of(subject).field: subject})
+
+
+def stop_clocks(subject, metrics, now=None):
+    """The promises of ``metrics`` are kept (or broken, if late) now."""
+    now = now or timezone.now()
+    for clock in (
+        _clocks_of(subject)
+        .select_for_update(of=("self",))
+        .filter(metric__in=metrics, stopped_at__isnull=True)
+        .select_related("policy")
+    ):
+        _stop(clock, schedule_for(clock, subject), now)
+        clock.save()
+
+
+def reopen_clock(subject, metric, now=None):
+    """The last promise of ``metric`` runs on (after a dissatisfied callback):
+    the time already used counts, a breach stays a breach."""
+    now = now or timezone.now()
+    clocks = _clocks_of(subject).select_for_update(of=("self",)).filter(metric=metric)
+    clock = clocks.select_related("policy").order_by("-started_at", "-pk").first()
+    if clock is None or clock.stopped_at is None:
+        return None
+    _reopen(clock, schedule_for(clock, subject), now)
+    clock.save()
+    return clock
+
+
+def _reopen(clock, schedule, now, waiting=False):
+    clock.stopped_at = None
+    if not waiting:
+        clock.running_since = now
+        _plan(clock, schedule, clock.warn_percent)
 
 
 def _is_finished(order):
@@ -213,10 +273,7 @@ def on_transition(order, previous_state, now=None):
                 continue
         elif clock.metric == Metric.RESOLUTION and not _is_finished(order):
             # Reopened after a dissatisfied callback: the handling time goes on.
-            clock.stopped_at = None
-            if not waiting:
-                clock.running_since = now
-                _plan(clock, schedule, clock.warn_percent)
+            _reopen(clock, schedule, now, waiting)
         else:
             continue
         clock.save()
@@ -263,32 +320,18 @@ def on_update(order, now=None):
     return clock
 
 
-def _people_to_warn(order):
-    if order.assignee_id:
-        return [order.assignee]
-    if order.department_id:
-        members = list(User.objects.filter(department_id=order.department_id, is_active=True))
-        if members:
-            return members
-    return list(User.objects.filter(unit_id=order.unit_id, role="team_lead", is_active=True))
-
-
 def _local(moment):
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
-def _order_url(order):
-    return f"/orders/{order.pk}/"
-
-
 def _announce(clock, verb, title, body, level, after):
     """Tell the people concerned (web and email) and put it on the timeline."""
-    order = clock.work_order
-    notify(_people_to_warn(order), title=title, body=body, url=_order_url(order), level=level)
+    kind, subject = subject_of(clock), clock.subject
+    notify(kind.people_to_warn(subject), title=title, body=body, url=kind.url(subject), level=level)
     timeline.record(
-        order,
+        subject,
         verb,
-        customer=order.customer,
+        customer=subject.customer,
         message=f"{title} {body}",
         after={"metric": clock.metric, **after},
     )
@@ -296,7 +339,7 @@ def _announce(clock, verb, title, body, level, after):
 
 def _warn(clock, now):
     title = _("%(number)s: %(metric)s deadline approaching") % {
-        "number": clock.work_order.number,
+        "number": clock.subject.number,
         "metric": clock.label,
     }
     body = _("Due at %(due)s.") % {"due": _local(clock.due_at)}
@@ -311,9 +354,9 @@ def _warn(clock, now):
 
 
 def _breach(clock, now):
-    order = clock.work_order
+    subject = clock.subject
     title = _("%(number)s: %(metric)s deadline missed") % {
-        "number": order.number,
+        "number": subject.number,
         "metric": clock.label,
     }
     body = _("It was due at %(due)s.") % {"due": _local(clock.breached_at)}
@@ -325,68 +368,63 @@ def _breach(clock, now):
         Notification.Level.DANGER,
         {"breached_at": clock.breached_at.isoformat()},
     )
-    overdue_handling = clock.metric in (Metric.RESOLUTION, Metric.STEP)
-    if overdue_handling and order.department_id and order.resolved_at is None:
-        _issue_rectification(clock, order, now)
+    department = subject_of(clock).overdue_department(subject)
+    if department is not None and clock.metric in (Metric.RESOLUTION, Metric.STEP):
+        _issue_rectification(clock, subject, department, now)
 
 
-def _issue_rectification(clock, order, now):
+def _issue_rectification(clock, order, department, now):
     reason = _("Work order %(number)s was not handled by its deadline %(due)s.") % {
         "number": order.number,
         "due": _local(clock.breached_at),
     }
     RectificationNotice.objects.create(
-        work_order=order, department=order.department, clock=clock, issued_at=now, reason=reason
+        work_order=order, department=department, clock=clock, issued_at=now, reason=reason
     )
-    members = User.objects.filter(department_id=order.department_id, is_active=True)
+    members = User.objects.filter(department=department, is_active=True)
     notify(
         members,
         title=_("Rectification notice: %(number)s") % {"number": order.number},
         body=reason,
-        url=_order_url(order),
+        url=subject_of(clock).url(order),
         level=Notification.Level.DANGER,
     )
     timeline.record(
         order,
         "sla.rectification",
         customer=order.customer,
-        message=_("Rectification notice sent to %(dept)s") % {"dept": order.department.name},
-        after={"department": order.department.name},
+        message=_("Rectification notice sent to %(dept)s") % {"dept": department.name},
+        after={"department": department.name},
     )
 
 
 def _escalate(clock, level, now):
-    order = clock.work_order
-    people = User.objects.filter(role=level.role, is_active=True, unit__in=order.unit.ancestors())
+    kind, subject = subject_of(clock), clock.subject
+    people = User.objects.filter(role=level.role, is_active=True, unit__in=subject.unit.ancestors())
     title = _("Escalation level %(level)s: %(number)s %(metric)s overdue") % {
         "level": level.level,
-        "number": order.number,
+        "number": subject.number,
         "metric": clock.label,
     }
     notify(
         people,
         title=title,
-        body=order.title,
-        url=_order_url(order),
+        body=kind.title(subject),
+        url=kind.url(subject),
         level=Notification.Level.DANGER,
     )
     timeline.record(
-        order,
+        subject,
         "sla.escalated",
-        customer=order.customer,
+        customer=subject.customer,
         message=title,
         after={"level": level.level, "role": level.role, "metric": clock.metric},
     )
 
 
 def _clock(pk):
-    return SlaClock.objects.select_related(
-        "state",
-        "work_order__unit",
-        "work_order__customer",
-        "work_order__department",
-        "work_order__assignee",
-    ).get(pk=pk)
+    related = [field for kind in SUBJECTS.values() for field in kind.related]
+    return SlaClock.objects.select_related("state", "work_order__assignee", *related).get(pk=pk)
 
 
 def sweep(now=None) -> dict:
