@@ -3,6 +3,8 @@ defaults are installed once, when it has no policy yet, so a database that
 had work-order policies before complaints ran on the engine gets the
 complaint policy at its next migrate."""
 
+from django.core.exceptions import FieldDoesNotExist
+
 from kefu.sla.models import Subject
 
 DAY = 24 * 60
@@ -52,10 +54,17 @@ DEFAULT_POLICIES = [
 DEFAULT_LADDER = [("team_lead", 0), ("supervisor", 120), ("manager", 480)]
 
 
-def install_default_policies(**kwargs):
+def install_default_policies(apps=None, **kwargs):
     from kefu.sla.models import EscalationLevel, SlaPolicy
     from kefu.workorders.models import WorkOrderType
 
+    # After a partial migrate (a rollback, say) the tables may be older than
+    # the models; the migration state passed in as ``apps`` tells.
+    if apps is not None:
+        try:
+            apps.get_model("sla", "SlaPolicy")._meta.get_field("outside_close_minutes")
+        except (LookupError, FieldDoesNotExist):
+            return
     present = set(SlaPolicy.objects.values_list("subject", flat=True).distinct())
     for position, (name, subject, conditions, targets, business) in enumerate(DEFAULT_POLICIES):
         if subject in present:

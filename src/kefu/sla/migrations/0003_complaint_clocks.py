@@ -2,39 +2,64 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.utils import timezone
 
 
 # Open complaints registered before their deadlines ran on the engine keep
-# them: each stored deadline becomes a running clock (the rest of the policy,
-# warnings and the ladder, applies to complaints registered from now on).
+# them: each stored deadline becomes a clock, running, or stopped (met or
+# breached) when the complaint has already passed the point that keeps it
+# (the rest of the policy, warnings and the ladder, applies to complaints
+# registered from now on).
 DEADLINES = {
     "resolution": ("received_at", "due_at"),
     "outside_reply": ("judged_at", "outside_reply_due_at"),
     "outside_close": ("judged_at", "outside_close_due_at"),
+}
+# metric: (statuses past the point that keeps it, the field saying when)
+KEPT = {
+    "resolution": ({"awaiting_callback"}, "informed_at"),
+    "outside_reply": (
+        {"awaiting_manager", "executing", "result_returned", "awaiting_callback"},
+        None,
+    ),
+    "outside_close": ({"result_returned", "awaiting_callback"}, "result_at"),
 }
 
 
 def deadlines_to_clocks(apps, schema_editor):
     Complaint = apps.get_model("complaints", "Complaint")
     SlaClock = apps.get_model("sla", "SlaClock")
+    now = timezone.now()
     clocks = []
     for complaint in Complaint.objects.exclude(status="closed").iterator():
         for metric, (start_field, due_field) in DEADLINES.items():
             started, due = getattr(complaint, start_field), getattr(complaint, due_field)
             if started is None or due is None:
                 continue
-            clocks.append(
-                SlaClock(
-                    complaint=complaint,
-                    metric=metric,
-                    target_minutes=max(1, int((due - started).total_seconds() // 60)),
-                    business_time=False,
-                    started_at=started,
-                    running_since=started,
-                    due_at=due,
-                )
+            clock = SlaClock(
+                complaint=complaint,
+                metric=metric,
+                target_minutes=max(1, int((due - started).total_seconds() // 60)),
+                business_time=False,
+                started_at=started,
+                running_since=started,
+                due_at=due,
             )
+            past, when_field = KEPT[metric]
+            if complaint.status in past:
+                # When the reply came is not recorded; the moment of the
+                # upgrade is the latest it can have been.
+                stopped = (getattr(complaint, when_field) if when_field else None) or now
+                clock.consumed_seconds = max(0, int((stopped - started).total_seconds()))
+                clock.running_since = clock.due_at = None
+                clock.stopped_at = stopped
+                clock.breached_at = due if stopped > due else None
+            clocks.append(clock)
     SlaClock.objects.bulk_create(clocks)
+
+
+def drop_complaint_clocks(apps, schema_editor):
+    apps.get_model("sla", "SlaClock").objects.filter(work_order__isnull=True).delete()
 
 
 class Migration(migrations.Migration):
@@ -94,5 +119,5 @@ class Migration(migrations.Migration):
             model_name='slaclock',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('complaint__isnull', True), ('work_order__isnull', False)), models.Q(('complaint__isnull', False), ('work_order__isnull', True)), _connector='OR'), name='sla_clock_one_subject'),
         ),
-        migrations.RunPython(deadlines_to_clocks, migrations.RunPython.noop),
+        migrations.RunPython(deadlines_to_clocks, drop_complaint_clocks),
     ]
