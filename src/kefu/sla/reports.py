@@ -30,7 +30,7 @@ def _group_key(group_by):
     if group_by == "month":
         return TruncMonth("started_at")
     order_field, complaint_field = GROUPS[group_by][0]
-    other = F(complaint_field) if complaint_field else Value(gettext("Complaint"))
+    other = F(complaint_field) if complaint_field else Value(gettext("Complaint handling"))
     return Coalesce(order_field, other)
 
 

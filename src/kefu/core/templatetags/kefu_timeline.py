@@ -95,9 +95,15 @@ CHANNEL_ICONS = {
 }
 # Records the timeline links to: "app_label.model" -> (URL name, attribute shown).
 SUBJECT_LINKS = {"workorders.workorder": ("workorders:detail", "number")}
-# Events whose before/after describe a row belonging to the subject, not the
-# subject itself: verb -> the model of that row.
-ROW_MODELS = {"order.charge": "workorders.Charge", "order.charge_billed": "workorders.Charge"}
+# Events whose before/after describe rows belonging to the subject, not the
+# subject itself: verb -> the models of those rows, searched in order.
+ROW_MODELS = {
+    "order.charge": ("workorders.Charge",),
+    "order.charge_billed": ("workorders.Charge",),
+    "sla.warning": ("sla.SlaClock",),
+    "sla.breached": ("sla.SlaClock",),
+    "sla.escalated": ("sla.EscalationLevel", "sla.SlaClock"),
+}
 # Events whose message says nothing that could have changed since: shown in
 # the reader's language (the same words the services record).
 FIXED_TITLES = {
@@ -124,10 +130,15 @@ def _style(event):
 
 
 def _field(model, name):
-    try:
-        return model._meta.get_field(KEY_FIELDS.get(name, name)) if model is not None else None
-    except FieldDoesNotExist:
-        return None
+    """The field ``name`` of ``model``, or of the first of several models that has it."""
+    for each in model if isinstance(model, tuple) else (model,):
+        if each is None:
+            continue
+        try:
+            return each._meta.get_field(KEY_FIELDS.get(name, name))
+        except FieldDoesNotExist:
+            continue
+    return None
 
 
 def _label(model, name, custom=None):
@@ -229,8 +240,11 @@ class _Values:
 def describe(event, values, link_subjects=True):
     """What the template needs to show one event."""
     subject = getattr(event, "subject", None)
-    row_model = ROW_MODELS.get(event.verb)
-    model = apps.get_model(row_model) if row_model else event.content_type.model_class()
+    row_models = ROW_MODELS.get(event.verb)
+    if row_models:
+        model = tuple(apps.get_model(name) for name in row_models)
+    else:
+        model = event.content_type.model_class()
     icon, colour = _style(event)
     changes = []
     before, after = event.before or {}, event.after or {}

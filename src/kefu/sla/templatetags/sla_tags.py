@@ -5,6 +5,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -18,6 +19,18 @@ def humanize_duration(delta):
     if hours:
         return _("%(h)dh %(m)dm") % {"h": hours, "m": minutes}
     return _("%(m)dm") % {"m": minutes}
+
+
+@register.filter
+def sla_target(minutes):
+    """A target in its largest whole unit: 3 days, 8 hours, 90 minutes."""
+    if minutes and minutes % 1440 == 0:
+        days = minutes // 1440
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    if minutes and minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
 @register.simple_tag
