@@ -2,6 +2,7 @@
 the shifts it empties and a proposed cover for each."""
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +18,9 @@ from .models import LeaveRequest, Shift, WorkProfile
 from .permissions import check_planner
 
 LEAVE_PREFIX = "QJ"
+# Longer than any statutory leave (maternity leave is under half a year):
+# anything beyond is a typo in the dates.
+LONGEST_LEAVE = timedelta(days=366)
 
 
 def _validate(agent, kind, starts_at, ends_at):
@@ -25,6 +29,8 @@ def _validate(agent, kind, starts_at, ends_at):
         errors["kind"] = [_("Choose a kind of leave.")]
     if not starts_at or not ends_at or ends_at <= starts_at:
         errors["ends_at"] = [_("The leave must end after it starts.")]
+    elif ends_at - starts_at > LONGEST_LEAVE:
+        errors["ends_at"] = [_("A leave lasts at most a year; file a longer one in parts.")]
     elif LeaveRequest.objects.filter(
         agent=agent,
         status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
