@@ -21,6 +21,7 @@ from kefu.core import scoping
 from kefu.core.models import Department, OrgUnit, User
 from kefu.core.serializers import (
     EARLIEST,
+    LARGEST_ID,
     LATEST,
     DepartmentSerializer,
     MeSerializer,
@@ -82,7 +83,7 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("max_value", LARGEST_ID)
         super().__init__(*args, **kwargs)
 
 

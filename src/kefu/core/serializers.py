@@ -310,6 +310,20 @@ def reject_null_characters(value):
     return value
 
 
+# Both databases store ids as 64-bit integers; a larger number is a clear 400,
+# not an overflow inside the database driver.
+LARGEST_ID = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """A record referred to by its id, in the database's range."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", LARGEST_ID)
+        super().__init__(**kwargs)
+
+
 # A service center means dates of this century; year 489, say, is a typo
 # (and its local-time offset, +08:05:43, is not even valid in JSON dates).
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)

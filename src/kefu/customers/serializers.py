@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kefu.core.serializers import (
+    IdField,
     ModelSerializer,
     NaturalKeyField,
     ScopedPrimaryKeyRelatedField,
@@ -52,7 +53,7 @@ class PhoneSerializer(ModelSerializer):
 
 
 class AddressSerializer(ModelSerializer):
-    id = serializers.IntegerField(
+    id = IdField(
         required=False, help_text="Set to change an existing address; leave out to add one."
     )
     text = serializers.CharField(source="__str__", read_only=True)
@@ -63,7 +64,7 @@ class AddressSerializer(ModelSerializer):
 
 
 class ProductSerializer(ModelSerializer):
-    id = serializers.IntegerField(
+    id = IdField(
         required=False, help_text="Set to change an existing product; leave out to add one."
     )
 

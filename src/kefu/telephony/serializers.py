@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from kefu.core.serializers import IdField
 from kefu.telephony.models import AgentState, AgentStatus, Call, NotReadyReason, Queue
 
 
@@ -159,6 +160,4 @@ class StateChangeSerializer(serializers.Serializer):
     )
     reason = serializers.ChoiceField(choices=NotReadyReason.choices, required=False)
     extension = serializers.CharField(max_length=20, required=False)
-    agent = serializers.IntegerField(
-        required=False, help_text="Another agent's user id (supervisors)."
-    )
+    agent = IdField(required=False, help_text="Another agent's user id (supervisors).")

@@ -13,7 +13,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from kefu.core.models import User
-from kefu.core.serializers import DateTimeField
+from kefu.core.serializers import DateTimeField, IdField
 from kefu.telephony.models import Queue
 
 from . import leave as leave_rules
@@ -98,11 +98,11 @@ class ShiftWriteSerializer(serializers.Serializer):
     """A hand edit of a roster: the agent's shift on a day (it replaces that day's)."""
 
     week_start = serializers.DateField(help_text="Monday of the roster's week")
-    unit = serializers.IntegerField(help_text="The roster's unit")
-    agent = serializers.IntegerField()
+    unit = IdField(help_text="The roster's unit")
+    agent = IdField()
     day = serializers.DateField()
     template = serializers.SlugField(help_text="Shift template code")
-    queue = serializers.IntegerField(required=False, allow_null=True)
+    queue = IdField(required=False, allow_null=True)
 
 
 class LeaveWriteSerializer(serializers.Serializer):
@@ -113,7 +113,7 @@ class LeaveWriteSerializer(serializers.Serializer):
     starts_at = DateTimeField()
     ends_at = DateTimeField()
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    agent = serializers.IntegerField(required=False, allow_null=True)
+    agent = IdField(required=False, allow_null=True)
 
 
 class DecisionSerializer(serializers.Serializer):

@@ -2,7 +2,10 @@
 creates the mandatory callback task, its result closes the complaint or
 sends it back to handling."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from kefu.callbacks import services as callbacks
 from kefu.callbacks.models import CallbackTask
@@ -23,6 +26,12 @@ def inform(complaint, users, depts, capture):
     return CallbackTask.objects.get()
 
 
+def tomorrow_morning():
+    """A moment outside the quiet hours in which voice callbacks are refused,
+    whatever time the suite runs."""
+    return (timezone.localtime() + timedelta(days=1)).replace(hour=10, minute=0)
+
+
 @pytest.mark.parametrize(
     ("satisfaction", "status"),
     [("satisfied", Complaint.Status.CLOSED), ("dissatisfied", Complaint.Status.HANDLING)],
@@ -34,7 +43,11 @@ def test_callback_task_result_moves_the_complaint(
     assert task.mandatory
     with django_capture_on_commit_callbacks(execute=True):
         callbacks.record_result(
-            task, user=users["supervisor"], content="回访", satisfaction=satisfaction
+            task,
+            user=users["supervisor"],
+            content="回访",
+            satisfaction=satisfaction,
+            now=tomorrow_morning(),
         )
     justified.refresh_from_db()
     assert justified.status == status

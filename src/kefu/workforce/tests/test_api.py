@@ -63,6 +63,8 @@ def test_planner_sets_and_removes_shifts(api, users, org, queue, team, templates
     for change, field in [
         ({"template": "night"}, "template"),
         ({"agent": 999999}, "agent"),
+        ({"unit": 2**70}, "unit"),
+        ({"queue": -1}, "queue"),
         ({"day": "2026-13-01"}, "day"),
         ({"day": (MONDAY - datetime.timedelta(days=1)).isoformat()}, "day"),
     ]:
