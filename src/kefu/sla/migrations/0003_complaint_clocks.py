@@ -56,10 +56,18 @@ def deadlines_to_clocks(apps, schema_editor):
                 clock.breached_at = due if stopped > due else None
             clocks.append(clock)
     SlaClock.objects.bulk_create(clocks)
+    settle_foreign_keys(schema_editor)
+
+
+def settle_foreign_keys(schema_editor):
+    # PostgreSQL checks the new rows' foreign keys at commit, and refuses to
+    # build this migration's deferred indexes on a table with checks pending.
+    schema_editor.connection.check_constraints()
 
 
 def drop_complaint_clocks(apps, schema_editor):
     apps.get_model("sla", "SlaClock").objects.filter(work_order__isnull=True).delete()
+    settle_foreign_keys(schema_editor)
 
 
 class Migration(migrations.Migration):
