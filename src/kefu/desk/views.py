@@ -13,6 +13,7 @@ from kefu.desk.phrases import phrases_for
 from kefu.messaging.services import send_satisfaction_request
 from kefu.telephony import agents
 from kefu.telephony.models import AgentStatus, Call, NotReadyReason
+from kefu.telephony.services import wallboard as board_now
 
 
 def _center_staff(user):
@@ -120,7 +121,12 @@ def wallboard(request):
     return render(
         request,
         "desk/wallboard.html",
-        {"big": request.GET.get("big") == "1", "labels": dict(AgentStatus.choices), "text": text},
+        {
+            "big": request.GET.get("big") == "1",
+            "labels": dict(AgentStatus.choices),
+            "text": text,
+            "board": board_now(request.user),
+        },
     )
 
 

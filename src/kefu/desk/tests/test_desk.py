@@ -2,12 +2,14 @@
 contact registration, the wallboard and its push."""
 
 import json
+import re
 
 import pytest
 from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 from django.test import Client
+from django.urls import reverse
 
 from kefu.asgi import application
 from kefu.contacts.models import Contact
@@ -63,6 +65,14 @@ def test_department_staff_have_no_desk(users):
     assert logged_in(users["handler"]).get("/desk/").status_code == 403
     assert logged_in(users["agent"]).get("/desk/wallboard/").status_code == 403
     assert logged_in(users["supervisor"]).get("/desk/wallboard/?big=1").status_code == 200
+
+
+def test_wallboard_page_shows_the_board_before_any_push(users, pbx, queue):
+    page = logged_in(users["supervisor"]).get("/desk/wallboard/")
+    board = json.loads(re.search(r'id="board-now"[^>]*>(.*?)</script>', page.text).group(1))
+    assert [q["code"] for q in board["queues"]] == ["service"]
+    # Without a WebSocket the page polls the API for the same snapshot.
+    assert reverse("wallboard") in page.text
 
 
 def test_pop_shows_the_customer_and_registers_the_contact(pbx, queue, ready_agents, customer):
