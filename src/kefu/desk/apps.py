@@ -14,6 +14,7 @@ class DeskConfig(AppConfig):
         items = []
         if user.is_center_staff:
             items.append(("desk:desktop", "headset", _("Phone desk")))
+            items.append(("desk:calls", "list-details", _("Call records")))
         if user.is_supervising:
             items.append(("desk:wallboard", "device-desktop-analytics", _("Wallboard")))
         return items

@@ -7,6 +7,7 @@ app_name = "desk"
 urlpatterns = [
     path("", views.desktop, name="desktop"),
     path("state/", views.change_state, name="state"),
+    path("calls/", views.call_records, name="calls"),
     path("calls/<int:pk>/", views.pop, name="pop"),
     path("calls/<int:pk>/contact/", views.register_contact, name="register_contact"),
     path("calls/<int:pk>/order/", views.link_order, name="link_order"),

@@ -5,13 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kefu.core.paging import paginate
+from kefu.core.spreadsheets import xlsx_response
 from kefu.desk import services
+from kefu.desk.forms import CallRecordFilter
 from kefu.desk.phrases import phrases_for
 from kefu.messaging.services import send_satisfaction_request
-from kefu.telephony import agents
+from kefu.telephony import agents, records
 from kefu.telephony.models import AgentStatus, Call, NotReadyReason
 from kefu.telephony.services import wallboard as board_now
 
@@ -43,6 +47,31 @@ def desktop(request):
     context = _state_context(request.user)
     context.update(current=current, recent=recent, phrases=phrases_for(request.user))
     return render(request, "desk/desktop.html", context)
+
+
+@login_required
+def call_records(request):
+    """话单: the calls of a day (today unless chosen), filtered, and exported."""
+    _center_staff(request.user)
+    today = timezone.localdate()
+    data = request.GET.copy()
+    if "date_from" not in data and "date_to" not in data:
+        data["date_from"] = data["date_to"] = today.isoformat()
+    form = CallRecordFilter(data, user=request.user)
+    calls = records.calls_for(request.user)
+    calls = records.search(calls, **form.cleaned_data) if form.is_valid() else calls.none()
+    if request.GET.get("export") == "xlsx" and form.is_valid() and request.user.is_supervising:
+        return xlsx_response(
+            f"calls-{today:%Y%m%d}.xlsx",
+            _("Call records"),
+            records.EXPORT_HEADERS,
+            records.export_rows(calls),
+        )
+    page = paginate(calls, request.GET.get("page"))
+    for call in page:
+        call.caller_shown = records.shown_number(call.caller)
+        call.called_shown = records.shown_number(call.called)
+    return render(request, "desk/calls.html", {"form": form, "page": page})
 
 
 @login_required
