@@ -17,4 +17,5 @@ class DeskConfig(AppConfig):
             items.append(("desk:calls", "list-details", _("Call records")))
         if user.is_supervising:
             items.append(("desk:wallboard", "device-desktop-analytics", _("Wallboard")))
+            items.append(("desk:conduct", "checklist", _("Call conduct")))
         return items

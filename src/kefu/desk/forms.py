@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.forms import StyledFormMixin
 from kefu.core.models import User
 from kefu.core.scoping import scope_by_unit
+from kefu.telephony import conduct
 from kefu.telephony.models import Call
 from kefu.telephony.services import visible_queues
 
@@ -34,6 +35,14 @@ class CallRecordFilter(StyledFormMixin, forms.Form):
         label=_("Outcome"),
         required=False,
         choices=[("", _("All outcomes")), *Call.Disposition.choices],
+    )
+    conduct = forms.ChoiceField(
+        label=_("Conduct"),
+        required=False,
+        choices=[
+            ("", _("Any conduct")),
+            *((name, label) for name, (label, _rule) in conduct.BREACHES.items()),
+        ],
     )
     number = forms.CharField(label=_("Phone number"), required=False, max_length=40)
 

@@ -4,8 +4,9 @@ Calls arrive as a Poisson process, wait first-come first-served for the
 longest-idle free agent, talk for an exponential handle time, and hang up
 if their (exponential) patience runs out first. The simulation runs on its
 own clock; every call becomes the CTI events a PBX would post
-(offered, queued, ringing, answered, ended), handed to a *sink*: the CTI
-service in this process, a Kefu server over HTTP, or nothing at all.
+(offered, queued, ringing, answered, a hold in some calls, ended with who
+hung up), handed to a *sink*: the CTI service in this process, a Kefu
+server over HTTP, or nothing at all.
 
 With infinite patience this is the M/M/c queue that Erlang C describes, so
 the measured service level must agree with ``kefu.workforce.erlang``."""
@@ -31,6 +32,11 @@ class Config:
     wrapup_seconds: float = 0.0
     queue: str = "service"
     seed: int = 2026
+    # Call conduct: some answered calls have a hold (exponential length),
+    # and a few end with the agent hanging up before the customer.
+    hold_share: float = 0.15
+    mean_hold_seconds: float = 35.0
+    agent_hangup_share: float = 0.05
 
     @property
     def traffic(self) -> float:
@@ -82,6 +88,9 @@ def _caller(rng):
 def run(config: Config, sink=None, start: datetime | None = None) -> Result:
     sink = sink or NullSink()
     rng = random.Random(config.seed)
+    # Its own stream, so that holds and hang-ups leave the arrivals, handle
+    # times and patience (what Erlang C predicts) exactly as they were.
+    conduct_rng = random.Random(config.seed + 1)
     start = start or datetime(2026, 1, 5, 9, 0)
     end = config.hours * 3600
     extensions = [f"9{n:03d}" for n in range(1, config.agents + 1)]
@@ -109,6 +118,7 @@ def run(config: Config, sink=None, start: datetime | None = None) -> Result:
         _idle, ext = free.popleft()
         call = calls[call_id]
         call["served"] = True
+        call["answered"] = t
         wait = t - call["arrived"]
         result.answered += 1
         result.waits.append(wait)
@@ -155,10 +165,26 @@ def run(config: Config, sink=None, start: datetime | None = None) -> Result:
             result.abandoned += 1
             if t - call["arrived"] < config.short_abandon_seconds:
                 result.short_abandoned += 1
-            emit({"event": "ended", "call_id": data, "cause": "caller_hangup", "at": stamp(t)})
+            emit(
+                {
+                    "event": "ended",
+                    "call_id": data,
+                    "cause": "caller_hangup",
+                    "hangup_by": "customer",
+                    "at": stamp(t),
+                }
+            )
         elif kind == "hangup":
             call_id, ext = data
-            emit({"event": "ended", "call_id": call_id, "cause": "normal", "at": stamp(t)})
+            answered = calls[call_id]["answered"]
+            if conduct_rng.random() < config.hold_share:
+                held = answered + conduct_rng.uniform(0, (t - answered) / 2)
+                length = min(conduct_rng.expovariate(1 / config.mean_hold_seconds), t - held)
+                emit({"event": "held", "call_id": call_id, "at": stamp(held)})
+                emit({"event": "unheld", "call_id": call_id, "at": stamp(held + length)})
+            side = "agent" if conduct_rng.random() < config.agent_hangup_share else "customer"
+            ended = {"event": "ended", "call_id": call_id, "cause": "normal", "at": stamp(t)}
+            emit({**ended, "hangup_by": side})
             push(t + config.wrapup_seconds, "free", ext)
         elif kind == "free":
             sink.agent_free(data, start + timedelta(seconds=t))

@@ -15,7 +15,7 @@ from kefu.desk import services
 from kefu.desk.forms import CallRecordFilter
 from kefu.desk.phrases import phrases_for
 from kefu.messaging.services import send_satisfaction_request
-from kefu.telephony import agents, records
+from kefu.telephony import agents, conduct, records
 from kefu.telephony.models import AgentStatus, Call, NotReadyReason
 from kefu.telephony.services import wallboard as board_now
 
@@ -49,17 +49,26 @@ def desktop(request):
     return render(request, "desk/desktop.html", context)
 
 
+def _filtered_calls(request, first_day, leave_out=()):
+    """The call-record filter of the request (from ``first_day`` to today
+    unless days are chosen) and the calls it finds."""
+    data = request.GET.copy()
+    if "date_from" not in data and "date_to" not in data:
+        data["date_from"] = first_day.isoformat()
+        data["date_to"] = timezone.localdate().isoformat()
+    form = CallRecordFilter(data, user=request.user)
+    for name in leave_out:
+        form.fields.pop(name, None)
+    calls = records.calls_for(request.user)
+    return form, records.search(calls, **form.cleaned_data) if form.is_valid() else calls.none()
+
+
 @login_required
 def call_records(request):
     """话单: the calls of a day (today unless chosen), filtered, and exported."""
     _center_staff(request.user)
     today = timezone.localdate()
-    data = request.GET.copy()
-    if "date_from" not in data and "date_to" not in data:
-        data["date_from"] = data["date_to"] = today.isoformat()
-    form = CallRecordFilter(data, user=request.user)
-    calls = records.calls_for(request.user)
-    calls = records.search(calls, **form.cleaned_data) if form.is_valid() else calls.none()
+    form, calls = _filtered_calls(request, today)
     if request.GET.get("export") == "xlsx" and form.is_valid() and request.user.is_supervising:
         return xlsx_response(
             f"calls-{today:%Y%m%d}.xlsx",
@@ -71,7 +80,29 @@ def call_records(request):
     for call in page:
         call.caller_shown = records.shown_number(call.caller)
         call.called_shown = records.shown_number(call.called)
-    return render(request, "desk/calls.html", {"form": form, "page": page})
+    return render(
+        request,
+        "desk/calls.html",
+        {"form": form, "page": page, "limit": conduct.LONG_HOLD_SECONDS},
+    )
+
+
+@login_required
+def call_conduct(request):
+    """通话规范: per agent, holds over a minute and calls the agent ended,
+    this month unless other days are chosen."""
+    if not request.user.is_supervising:
+        raise PermissionDenied(_("Call conduct is for team leads and supervisors."))
+    form, calls = _filtered_calls(
+        request,
+        timezone.localdate().replace(day=1),
+        leave_out=("agent", "disposition", "conduct", "number"),
+    )
+    return render(
+        request,
+        "desk/conduct.html",
+        {"form": form, "rows": conduct.by_agent(calls), "limit": conduct.LONG_HOLD_SECONDS},
+    )
 
 
 @login_required

@@ -30,6 +30,7 @@ from kefu.telephony.models import (
     BlockedNumber,
     Call,
     CallEvent,
+    HangupSide,
     Queue,
 )
 
@@ -81,6 +82,7 @@ class Event:
     url: str = ""
     target_queue: str = ""
     target_agent: str = ""
+    hangup_by: str = ""
 
 
 @dataclass
@@ -133,6 +135,9 @@ def parse_event(payload) -> Event:
         errors["url"] = [_("A recording event needs the recording's http(s) URL.")]
     if kind == "offered" and direction == Call.Direction.INBOUND and not payload.get("caller"):
         errors["caller"] = [_("An offered call needs the caller's number (or anonymous).")]
+    hangup_by = _text(payload, "hangup_by", 10)
+    if hangup_by and hangup_by not in HangupSide.values:
+        errors["hangup_by"] = [_("Who hung up is one of: customer, agent, system.")]
     if errors:
         raise ValidationError(errors)
     event_id = _text(payload, "event_id", 200)
@@ -158,6 +163,7 @@ def parse_event(payload) -> Event:
         url=url,
         target_queue=_text(payload, "target_queue", 40),
         target_agent=_text(payload, "target_agent", 150) or _text(payload, "target_extension", 20),
+        hangup_by=hangup_by,
     )
 
 
@@ -371,7 +377,7 @@ def on_answered(call, event, created):
 
 def _recompute_hold(call):
     """Hold time from all hold events in time order, whatever order they came in."""
-    total = 0
+    total = longest = 0
     held_since = None
     for kind, at in (
         CallEvent.objects.filter(call=call, kind__in=("held", "unheld"))
@@ -381,9 +387,12 @@ def _recompute_hold(call):
         if kind == "held" and held_since is None:
             held_since = at
         elif kind == "unheld" and held_since is not None:
-            total += (at - held_since).total_seconds()
+            held = (at - held_since).total_seconds()
+            total += held
+            longest = max(longest, held)
             held_since = None
     call.hold_seconds = int(round(total))
+    call.longest_hold_seconds = int(round(longest))
     call.held_since = held_since
     if call.status in (Call.Status.ANSWERED, Call.Status.HELD):
         call.status = Call.Status.HELD if held_since else Call.Status.ANSWERED
@@ -453,6 +462,7 @@ def on_ended(call, event, created):
         return
     call.ended_at = event.at
     call.end_cause = event.cause or call.end_cause
+    call.hung_up_by = event.hangup_by or call.hung_up_by
     call.status = Call.Status.ENDED
     _recompute_hold(call)
     call.status = Call.Status.ENDED

@@ -189,6 +189,14 @@ class AgentStateLog(models.Model):
         return f"{self.agent}: {self.get_status_display()} {self.started_at:%Y-%m-%d %H:%M:%S}"
 
 
+class HangupSide(models.TextChoices):
+    """Who ended the call, as the PBX reports it (the customer should)."""
+
+    CUSTOMER = "customer", _("Customer")
+    AGENT = "agent", _("Agent")
+    SYSTEM = "system", _("System")
+
+
 class Call(models.Model):
     """A call record (CDR). Times are stamped from the PBX's events; the
     durations the reports use are derived from them."""
@@ -266,6 +274,12 @@ class Call(models.Model):
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     wrapup_ended_at = models.DateTimeField(_("wrap-up ended"), null=True, blank=True)
     hold_seconds = models.PositiveIntegerField(_("hold time (s)"), default=0)
+    # The longest single hold: a customer is never left over a minute (the
+    # seeds' rule), however short the holds add up to.
+    longest_hold_seconds = models.PositiveIntegerField(_("longest hold (s)"), default=0)
+    hung_up_by = models.CharField(
+        _("hung up by"), max_length=10, choices=HangupSide.choices, blank=True
+    )
     held_since = models.DateTimeField(null=True, blank=True)
     recording_url = models.URLField(_("recording"), max_length=500, blank=True)
     # Higher is served first: key customers get 10.

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.customers import phones
+from kefu.telephony import conduct
 from kefu.telephony.services import visible_calls
 
 EXPORT_LIMIT = 50_000
@@ -50,6 +51,8 @@ def search(calls, *, date_from=None, date_to=None, queue=None, agent=None, **cri
         calls = calls.filter(direction=criteria["direction"])
     if criteria.get("disposition"):
         calls = calls.filter(disposition=criteria["disposition"])
+    if criteria.get("conduct"):
+        calls = calls.filter(conduct.breach(criteria["conduct"]))
     number = (criteria.get("number") or "").strip()
     if number:
         fragment = _number_fragment(number)
@@ -87,9 +90,11 @@ EXPORT_HEADERS = [
     _("Ring (s)"),
     _("Talk (s)"),
     _("Hold (s)"),
+    _("Longest hold (s)"),
     _("Wrap-up (s)"),
     _("Outcome"),
     _("End cause"),
+    _("Hung up by"),
     _("Transfers"),
     _("Work order"),
     _("Recording"),
@@ -111,9 +116,11 @@ def export_rows(calls):
             _seconds(call.ring_seconds),
             _seconds(call.talk_seconds),
             call.hold_seconds,
+            call.longest_hold_seconds,
             _seconds(call.wrapup_seconds),
             call.get_disposition_display() if call.disposition else call.get_status_display(),
             call.end_cause,
+            call.get_hung_up_by_display(),
             call.transfers,
             call.work_order.number if call.work_order else "",
             call.recording_url,

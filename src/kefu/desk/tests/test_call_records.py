@@ -110,3 +110,28 @@ def test_export_has_every_duration(users, calls):
     assert answered[header.index("通话（秒）")] == 100
     assert answered[header.index("客户")] == "张伟"
     assert len(rows) == 3  # header and today's two calls of the unit
+
+
+def test_call_conduct_counts_long_holds_and_agent_hangups(users, calls, ready_agents, org):
+    Call.objects.filter(call_id="c1").update(longest_hold_seconds=75, hung_up_by="agent")
+    client = logged_in(users["supervisor"])
+    page = client.get("/desk/conduct/")
+    (row,) = page.context["rows"]
+    assert (row.agent, row.answered, row.long_holds) == (ready_agents[0], 1, 1)
+    assert (row.hangups_known, row.agent_hung_up) == (1, 1)
+    # The figures open the calls behind them.
+    listed = client.get("/desk/calls/", {"conduct": "long_hold", "agent": ready_agents[0].pk})
+    assert "138****5678" in listed.content.decode()
+    assert "坐席先挂机" in listed.content.decode()
+    Call.objects.filter(call_id="c1").update(longest_hold_seconds=60, hung_up_by="customer")
+    (row,) = client.get("/desk/conduct/").context["rows"]
+    assert (row.long_holds, row.hangups_known, row.agent_hung_up) == (0, 1, 0)
+    assert not client.get("/desk/calls/", {"conduct": "long_hold"}).context["page"].items
+
+    bad = client.get("/desk/conduct/", {"date_from": "junk", "queue": "nonsense"})
+    assert bad.status_code == 200 and bad.context["rows"] == []
+    assert bad.context["form"].errors.keys() == {"date_from", "queue"}
+    assert client.get("/desk/calls/", {"conduct": "nonsense"}).context["form"].errors
+    west = UserFactory(username="sup_west2", role="supervisor", unit=org["west"])
+    assert logged_in(west).get("/desk/conduct/").context["rows"] == []
+    assert logged_in(ready_agents[0]).get("/desk/conduct/").status_code == 403

@@ -123,6 +123,19 @@ def test_a_caller_who_hangs_up_waiting_abandons(
     assert received[-1] == ("ended", "ended", "abandoned")
 
 
+def test_longest_hold_and_who_hung_up_are_kept(pbx_client, pbx, queue, ready_agents):
+    post(pbx_client, event="offered", call_id="h1", caller="13812345678", at=at(0))
+    post(pbx_client, event="answered", call_id="h1", extension="8001", at=at(5))
+    post(pbx_client, event="held", call_id="h1", at=at(10))
+    post(pbx_client, event="unheld", call_id="h1", at=at(40))
+    post(pbx_client, event="held", call_id="h1", at=at(50))
+    post(pbx_client, event="unheld", call_id="h1", at=at(125))
+    post(pbx_client, event="ended", call_id="h1", hangup_by="agent", at=at(200))
+    call = Call.objects.get(call_id="h1")
+    assert (call.hold_seconds, call.longest_hold_seconds) == (105, 75)
+    assert call.hung_up_by == "agent"
+
+
 def test_voicemail_end_cause(pbx_client, pbx, queue):
     post(pbx_client, event="offered", call_id="c4", caller="13900000000", at=at(0))
     post(pbx_client, event="ended", call_id="c4", cause="voicemail", at=at(60))
@@ -151,6 +164,7 @@ def test_transfer_to_another_agent(pbx_client, pbx, queue, ready_agents):
         ({"event": "offered", "call_id": "x", "caller": "1", "direction": "up"}, "direction"),
         ({"event": "offered", "call_id": "x"}, "caller"),
         ({"event": "recording", "call_id": "x", "url": "ftp://a/b"}, "url"),
+        ({"event": "ended", "call_id": "x", "hangup_by": "caller"}, "hangup_by"),
     ],
 )
 def test_malformed_events_are_refused_and_write_nothing(pbx_client, pbx, payload, field):
