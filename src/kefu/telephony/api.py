@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.core.api import NewestFirstCursorPagination
-from kefu.telephony import acd, agents, cti, ivr, services, zammad
+from kefu.telephony import acd, agents, cti, ivr, records, services, zammad
 from kefu.telephony.models import AgentState, Call, Pbx, Queue
 from kefu.telephony.serializers import (
     AgentStateSerializer,
@@ -112,7 +112,10 @@ class CallPagination(NewestFirstCursorPagination):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Call records (CDR), newest first", tags=["calls"]),
+    list=extend_schema(
+        summary="Call records (CDR), newest first: an agent's own calls, a supervisor's units'",
+        tags=["calls"],
+    ),
     retrieve=extend_schema(summary="A call record", tags=["calls"]),
 )
 class CallViewSet(viewsets.ReadOnlyModelViewSet):
@@ -121,9 +124,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = CallPagination
 
     def get_queryset(self):
-        return services.visible_calls(self.request.user).select_related(
-            "queue", "agent", "customer"
-        )
+        return records.calls_for(self.request.user)
 
 
 @extend_schema_view(

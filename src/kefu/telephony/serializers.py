@@ -111,6 +111,8 @@ class CallSerializer(serializers.ModelSerializer):
             "ended_at",
             "wrapup_ended_at",
             "hold_seconds",
+            "longest_hold_seconds",
+            "hung_up_by",
             "wait_seconds",
             "ring_seconds",
             "talk_seconds",
