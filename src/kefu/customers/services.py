@@ -2,9 +2,11 @@
 numbers, addresses and products), caller-ID lookup, search, duplicate
 detection, revealing a masked number."""
 
+from typing import NamedTuple
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext as _
 
@@ -218,6 +220,34 @@ def lookup_by_phone(raw: str, user=None):
         qs = scoping.scope_by_unit(qs, user)
     key_first = Case(When(segment=Segment.KEY, then=Value(0)), default=Value(1))
     return qs.order_by(key_first, "-created_at")
+
+
+class Caller(NamedTuple):
+    id: int
+    unit_id: int
+    is_key: bool
+
+
+def caller(raw: str) -> Caller | None:
+    """The customer a call is from, as the call center needs it: the one
+    ``lookup_by_phone`` lists first. Plain SQL: every new call asks, and
+    compiling the ORM's query took longer than running it."""
+    e164 = phones.try_normalize(raw)
+    if e164 is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.id, c.unit_id, c.segment FROM {Customer._meta.db_table} c"
+            f" WHERE c.id IN (SELECT p.customer_id FROM {Phone._meta.db_table} p"
+            " WHERE p.number = %s)"
+            " ORDER BY CASE WHEN c.segment = %s THEN 0 ELSE 1 END, c.created_at DESC LIMIT 1",
+            [e164, Segment.KEY.value],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    pk, unit_id, segment = found
+    return Caller(pk, unit_id, segment == Segment.KEY)
 
 
 PHONE_CHARACTERS = set("0123456789+-() ")

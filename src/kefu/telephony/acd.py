@@ -16,19 +16,18 @@ seconds); the answer is one of
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.calendars import schedule_for_unit
-from kefu.telephony import agents, cti, signals
-from kefu.telephony.models import AgentState, AgentStatus, Call, ClosedAction, Queue
+from kefu.telephony import agents, cti, rows, signals
+from kefu.telephony.models import AgentStatus, Call, ClosedAction, Queue
 
 RETRY_SECONDS = 2
-# A call the PBX forgot to end does not hold back the queue for ever.
+# A call the PBX forgot to end (it lost the ``ended``) does not hold back
+# the queue for ever: waiting calls offered longer ago are not counted.
 STALE_WAIT = timedelta(hours=1)
-WAITING = (Call.Status.OFFERED, Call.Status.QUEUED)
 
 
 def schedule_of(queue):
@@ -61,14 +60,14 @@ def _route(pbx, payload) -> dict:
     with transaction.atomic():
         call = cti.apply(pbx, event).call
         decision = _decide(call, event.queue, at, no_answer=bool(payload.get("no_answer")))
-        call.save()
+        rows.save_call(call)
     return decision
 
 
 def _ring_no_answer(call, at):
     """The agent let the call ring out: they are set not ready (so the next
     call does not ring at an empty desk) and the call waits again."""
-    state = AgentState.objects.select_for_update().get(agent_id=call.agent_id)
+    state = agents.locked_state(call.agent)
     agents.call_move(state, AgentStatus.NOT_READY, at=at)
     before = {"status": call.status, "agent": call.agent_id}
     call.agent = None
@@ -114,12 +113,13 @@ def _decide(call, queue_code, at, no_answer=False):
         )
     if call.queued_at is None:
         call.queued_at = at
-    if _outranked(call, queue, at):
-        return _wait(call, queue)
+    ahead = rows.calls_ahead(call, queue, since=at - STALE_WAIT)
+    if ahead:
+        return _wait(call, queue, ahead)
     agents.release_overdue_wrapups(at)
     state = pick_agent(queue)
     if state is None:
-        return _wait(call, queue)
+        return _wait(call, queue, ahead)
     return _assign(call, state, at)
 
 
@@ -138,35 +138,10 @@ def _closed(call, queue):
     }
 
 
-def _outranked(call, queue, at) -> bool:
-    """Whether another waiting call of the queue goes before this one."""
-    ahead = Q(priority__gt=call.priority) | Q(
-        priority=call.priority, offered_at__lt=call.offered_at
-    )
-    return (
-        Call.objects.filter(
-            ahead,
-            queue=queue,
-            status__in=WAITING,
-            offered_at__gte=at - STALE_WAIT,
-            after_hours=False,
-        )
-        .exclude(pk=call.pk)
-        .exists()
-    )
-
-
 def pick_agent(queue):
     """The longest-idle ready member with at least the queue's skill level;
     among agents idle equally long, the more skilled."""
-    candidates = AgentState.objects.filter(
-        status=AgentStatus.READY,
-        agent__queue_memberships__queue=queue,
-        agent__queue_memberships__skill_level__gte=queue.min_skill_level,
-    ).order_by("idle_since", "-agent__queue_memberships__skill_level", "pk")
-    if connection.features.has_select_for_update_skip_locked:
-        candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-    return candidates.select_related("agent").first()
+    return rows.longest_idle(queue)
 
 
 def _assign(call, state, at):
@@ -192,16 +167,10 @@ def _ring_answer(call, extension):
     }
 
 
-def _wait(call, queue):
+def _wait(call, queue, ahead):
+    """Wait and ask again; the position counts the calls that go first."""
     if call.status == Call.Status.OFFERED:
         call.status = Call.Status.QUEUED
-    ahead = Call.objects.filter(
-        queue=queue,
-        status__in=WAITING,
-        after_hours=False,
-        offered_at__lt=call.offered_at,
-        priority__gte=call.priority,
-    ).count()
     return {
         "action": "queue",
         "queue": queue.code,

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import scoping, timeline
-from kefu.telephony import signals
-from kefu.telephony.models import AgentState, AgentStateLog, AgentStatus, Call, NotReadyReason
+from kefu.core import scoping
+from kefu.telephony import rows, signals
+from kefu.telephony.models import AgentState, AgentStatus, NotReadyReason
 
 S = AgentStatus
 
@@ -48,10 +48,7 @@ def state_of(agent) -> AgentState:
 
 def locked_state(agent) -> AgentState:
     """The agent's state row, locked for the rest of the transaction."""
-    try:
-        return AgentState.objects.select_for_update().get(agent=agent)
-    except AgentState.DoesNotExist:
-        return state_of(agent)
+    return rows.locked_state(agent) or state_of(agent)
 
 
 def _may_control(user, agent) -> bool:
@@ -113,19 +110,12 @@ def _move(state, status, *, reason="", at=None, actor=None, wrapup_until=None):
         at = max(at, state.since)
     previous = state.status
     previous_reason = state.reason
-    AgentStateLog.objects.filter(agent_id=state.agent_id, ended_at__isnull=True).update(ended_at=at)
+    rows.close_state_log(state.agent_id, at)
     if status != S.LOGGED_OUT:
-        AgentStateLog.objects.create(
-            agent_id=state.agent_id, status=status, reason=reason, started_at=at
-        )
+        rows.open_state_log(state.agent_id, status, reason, at)
     if previous == S.WRAP_UP:
         # Leaving after-call work closes the wrap-up time of the call it followed.
-        Call.objects.filter(
-            agent_id=state.agent_id,
-            answered_at__isnull=False,
-            ended_at__isnull=False,
-            wrapup_ended_at__isnull=True,
-        ).update(wrapup_ended_at=at)
+        rows.end_wrapups(state.agent_id, at)
     state.status = status
     state.reason = reason
     state.since = at
@@ -134,8 +124,8 @@ def _move(state, status, *, reason="", at=None, actor=None, wrapup_until=None):
         state.idle_since = at
     elif status != S.WRAP_UP:
         state.idle_since = None
-    state.save()
-    timeline.record(
+    rows.save_state(state)
+    rows.record(
         state,
         "agent.state",
         actor=actor,
@@ -155,9 +145,7 @@ def _move(state, status, *, reason="", at=None, actor=None, wrapup_until=None):
 def release_overdue_wrapups(now=None) -> int:
     """After-call work that passed its limit ends: the agent is ready again."""
     now = now or timezone.now()
-    released = 0
-    overdue = AgentState.objects.filter(status=S.WRAP_UP, wrapup_until__lte=now)
-    for state in overdue.select_for_update().select_related("agent"):
+    overdue = rows.overdue_wrapups(now)
+    for state in overdue:
         _move(state, S.READY, at=state.wrapup_until)
-        released += 1
-    return released
+    return len(overdue)

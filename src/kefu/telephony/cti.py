@@ -19,20 +19,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from kefu.core import timeline
 from kefu.customers import phones
-from kefu.customers.models import Segment
-from kefu.customers.services import lookup_by_phone
-from kefu.telephony import agents, signals
-from kefu.telephony.models import (
-    AgentState,
-    AgentStatus,
-    BlockedNumber,
-    Call,
-    CallEvent,
-    HangupSide,
-    Queue,
-)
+from kefu.customers.services import caller
+from kefu.telephony import agents, rows, signals
+from kefu.telephony.models import AgentStatus, BlockedNumber, Call, HangupSide, Queue
 
 KINDS = (
     "offered",
@@ -169,13 +159,15 @@ def parse_event(payload) -> Event:
 
 def find_agent(reference):
     """The agent a PBX names: by extension, then login, agent number,
-    phone, or user id (the order Zammad's ``answeringNumber`` documents)."""
+    phone, or user id (the order Zammad's ``answeringNumber`` documents).
+    Found by extension, the agent's state is read locked with it
+    (``agents.locked_state`` takes it from there)."""
     if not reference:
         return None
-    User = get_user_model()
-    state = AgentState.objects.filter(extension=reference).select_related("agent").first()
+    state = rows.state_by_extension(reference)
     if state is not None:
         return state.agent
+    User = get_user_model()
     cond = Q(username=reference) | Q(agent_no=reference) | Q(phone=reference)
     if reference.isdigit():
         cond |= Q(pk=int(reference))
@@ -204,64 +196,60 @@ def _ancestor_paths(unit):
 
 
 def receive(pbx, event: Event) -> Outcome:
-    """``apply`` in its own transaction; a copy that lost the race on the
-    event's key is answered as the duplicate it is."""
+    """``apply`` in its own transaction (a savepoint inside a batch's); a
+    copy of a new call's first event that lost the race on the call's key
+    is applied again, to the call the winner created."""
     try:
-        return apply(pbx, event)
+        with transaction.atomic():
+            return apply(pbx, event)
     except IntegrityError:
-        return apply(pbx, event)
+        with transaction.atomic():
+            return apply(pbx, event)
 
 
 def apply(pbx, event: Event) -> Outcome:
     """Store and apply one event; signals go out after the commit.
 
-    A repeated event is recognised by its stored key. Two copies of one
-    event racing each other on PostgreSQL meet the key's unique constraint:
-    the later transaction fails whole, and the PBX's retry is a duplicate."""
+    A repeated event is recognised by its stored key: storing it again
+    changes nothing, and a copy racing the first on PostgreSQL waits for it
+    and finds it stored. A key the PBX used for another call is refused
+    rather than taken for a repeat."""
     with transaction.atomic(savepoint=False):
         call, created = _call_for(pbx, event)
-        if not created and CallEvent.objects.filter(pbx=pbx, key=event.key).exists():
+        if not rows.add_event(pbx, call, event):
+            known = rows.call_of_event(pbx, event.key)
+            if known != event.call_id:
+                raise ValidationError(
+                    {
+                        "event_id": [
+                            _("This event id was already sent for another call (%(call)s).")
+                            % {"call": known}
+                        ]
+                    }
+                )
             return Outcome(call=call, duplicate=True)
-        CallEvent.objects.create(
-            pbx=pbx,
-            key=event.key,
-            call=call,
-            kind=event.kind,
-            occurred_at=event.at,
-            payload=event.payload,
-        )
         handler = HANDLERS[event.kind]
         outcome = handler(call, event, created) or Outcome(call=call)
-        call.save()
+        rows.save_call(call)
         return outcome
 
 
-def _locked(pbx, call_id):
-    # get(), not first(): no ORDER BY to build for a unique key.
-    try:
-        return (
-            Call.objects.select_for_update(of=("self",))
-            .select_related("queue__calendar")
-            .get(pbx=pbx, call_id=call_id)
-        )
-    except Call.DoesNotExist:
-        return None
-
-
 def _call_for(pbx, event):
-    call = _locked(pbx, event.call_id)
+    call = rows.locked_call(pbx, event.call_id)
     if call is not None:
+        if call.queue_id:
+            call.queue = queue_by_id(call.queue_id)
         if event.at < call.offered_at:
             call.offered_at = event.at
         return call, False
-    call = Call(
-        pbx=pbx,
+    call = rows.create_call(
+        pbx_id=pbx.pk,
         call_id=event.call_id,
-        unit=pbx.unit,
+        unit_id=pbx.unit_id,
         offered_at=event.at,
         direction=event.direction,
     )
-    call.save()
+    call.pbx = pbx
     return call, True
 
 
@@ -275,6 +263,7 @@ def _set_queue(call, code):
 # Queues, blocked numbers and the PBX change seldom and are read by every
 # call: each process keeps them for a few seconds.
 CACHE_SECONDS = 10
+CACHE_ENTRIES = 10_000
 _cache: dict = {}
 
 
@@ -284,6 +273,9 @@ def _cached(key, load):
     if hit is not None and hit[0] > now:
         return hit[1]
     value = load()
+    if len(_cache) >= CACHE_ENTRIES:
+        # Callers' numbers are many: the cache is bounded by starting over.
+        _cache.clear()
     _cache[key] = (now + CACHE_SECONDS, value)
     return value
 
@@ -292,24 +284,28 @@ def forget_cache(**kwargs):
     _cache.clear()
 
 
+def _queues():
+    return Queue.objects.select_related("calendar", "overflow_queue", "unit")
+
+
 def cached_queue(code):
-    return _cached(
-        ("queue", code),
-        lambda: (
-            Queue.objects.select_related("calendar", "overflow_queue", "unit")
-            .filter(code=code, is_active=True)
-            .first()
-        ),
-    )
+    return _cached(("queue", code), lambda: _queues().filter(code=code, is_active=True).first())
+
+
+def queue_by_id(pk):
+    """The call's queue, active or not."""
+    return _cached(("queue-id", pk), lambda: _queues().get(pk=pk))
 
 
 def _identify(call):
-    """Caller-ID lookup and priority: key customers go first."""
+    """Caller-ID lookup and priority: key customers go first. A caller is
+    remembered for a few seconds: the routing requests of a waiting call
+    ask again."""
     number = call.caller if call.direction == Call.Direction.INBOUND else call.called
-    customer = lookup_by_phone(number).first() if number else None
+    customer = _cached(("caller", number), lambda: caller(number)) if number else None
     if customer is not None:
-        call.customer = customer
-        if customer.segment == Segment.KEY:
+        call.customer_id = customer.id
+        if customer.is_key:
             call.priority = max(call.priority, KEY_PRIORITY)
 
 
@@ -379,11 +375,7 @@ def _recompute_hold(call):
     """Hold time from all hold events in time order, whatever order they came in."""
     total = longest = 0
     held_since = None
-    for kind, at in (
-        CallEvent.objects.filter(call=call, kind__in=("held", "unheld"))
-        .order_by("occurred_at", "id")
-        .values_list("kind", "occurred_at")
-    ):
+    for kind, at in rows.hold_events(call):
         if kind == "held" and held_since is None:
             held_since = at
         elif kind == "unheld" and held_since is not None:
@@ -486,10 +478,11 @@ def on_recording(call, event, created):
 
 
 def record_call(call, verb, before, message, after=None):
-    timeline.record(
+    rows.record(
         call,
         verb,
-        customer=call.customer,
+        at=timezone.now(),
+        customer_id=call.customer_id,
         message=message,
         before=before,
         after=after or {"status": call.status},

@@ -154,7 +154,21 @@ class AgentState(models.Model):
     wrapup_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "idle_since"])]
+        indexes = [
+            models.Index(fields=["status", "idle_since"]),
+            # Routing's longest-idle agent, the PBX's extension, overdue wrap-ups.
+            models.Index(
+                fields=["idle_since"],
+                condition=models.Q(status="ready"),
+                name="agent_state_ready_idle",
+            ),
+            models.Index(fields=["extension"], name="agent_state_extension"),
+            models.Index(
+                fields=["wrapup_until"],
+                condition=models.Q(status="wrap_up"),
+                name="agent_state_wrapup_until",
+            ),
+        ]
         verbose_name = _("agent state")
         verbose_name_plural = _("agent states")
 
@@ -299,6 +313,12 @@ class Call(models.Model):
             models.Index(fields=["queue", "offered_at"]),
             models.Index(fields=["unit", "offered_at"]),
             models.Index(fields=["agent", "offered_at"]),
+            # The calls waiting in a queue, for routing's "who goes first".
+            models.Index(
+                fields=["queue", "priority", "offered_at"],
+                condition=models.Q(status__in=["offered", "queued"]),
+                name="call_waiting",
+            ),
         ]
         ordering = ["-offered_at"]
         verbose_name = _("call")

@@ -191,3 +191,15 @@ def test_routing_needs_the_pbx_token(pbx_client, pbx, queue):
         "/api/cti/bad/route/", {"call_id": "x", "caller": "1"}, format="json"
     )
     assert response.status_code == 403
+
+
+def test_a_call_waiting_for_over_an_hour_is_stale_and_not_counted(
+    pbx_client, pbx, queue, desk_agents
+):
+    """The PBX lost its ``ended``: it neither keeps later callers waiting nor
+    counts in their position."""
+    assert route(pbx_client, "lost", -3700, queue="service")["action"] == "queue"
+    assert route(pbx_client, "earlier", -60, queue="service")["position"] == 1
+    assert route(pbx_client, "r1", 0, queue="service")["position"] == 2
+    make_ready(desk_agents[0], "8001", T0 + timedelta(seconds=1))
+    assert route(pbx_client, "earlier", 2)["action"] == "agent"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('telephony', '0002_routing_ivr_blocklist'),
+        ('telephony', '0003_routing_indexes'),
     ]
 
     operations = [
