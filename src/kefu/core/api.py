@@ -31,7 +31,8 @@ from kefu.core.serializers import (
 from kefu.processes.engine import TransitionError
 
 
-def _validation_payload(exc: DjangoValidationError):
+def validation_payload(exc: DjangoValidationError):
+    """A validation error as the API answers it."""
     if hasattr(exc, "error_dict"):
         return {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
     return {"detail": " ".join(exc.messages)}
@@ -50,7 +51,7 @@ def exception_handler(exc, context):
         payload.update(exc.field_errors)
         return Response(payload, status=status_code)
     if isinstance(exc, DjangoValidationError):
-        return Response(_validation_payload(exc), status=status.HTTP_400_BAD_REQUEST)
+        return Response(validation_payload(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)

@@ -156,6 +156,8 @@ def _adapter(field):
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.CharField | models.IntegerField | models.BooleanField):
         return lambda value: value
+    if isinstance(field, models.JSONField):
+        return lambda value: connection.ops.adapt_json_value(value, field.encoder)
     return lambda value: field.get_db_prep_save(value, connection)
 
 

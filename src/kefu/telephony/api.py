@@ -19,6 +19,7 @@ from kefu.telephony.serializers import (
     AgentStateSerializer,
     CallSerializer,
     CtiAnswerSerializer,
+    CtiBatchAnswerSerializer,
     CtiEventSerializer,
     QueueSerializer,
     RouteAnswerSerializer,
@@ -58,14 +59,29 @@ class CtiEventView(PbxView):
         data = request.data
         if hasattr(data, "dict"):
             data = data.dict()
-        outcome = cti.receive(pbx, cti.parse_event(data))
-        answer = {"duplicate": outcome.duplicate}
-        if outcome.call is not None:
-            answer.update(call=outcome.call.call_id, status=outcome.call.status)
-            answer["disposition"] = outcome.call.disposition
-        if outcome.blocked:
-            answer.update(action="reject", reason="busy")
-        return Response(answer)
+        return Response(cti.answer_for(cti.receive(pbx, cti.parse_event(data))))
+
+
+class CtiBatchView(PbxView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        summary="Post up to 500 call events at once (Kefu CTI format), in one transaction",
+        description=(
+            "An answer per event, in order: applied, duplicate, or error with its messages. "
+            "A malformed event does not stop the others."
+        ),
+        tags=["cti"],
+        request=CtiEventSerializer(many=True),
+        responses={
+            200: CtiBatchAnswerSerializer(many=True),
+            400: OpenApiResponse(description="Not a list of 1 to 500 events: {events: [message]}"),
+            403: ERRORS[403],
+        },
+        auth=[],
+    )
+    def post(self, request, token):
+        return Response(cti.receive_batch(self.pbx(), request.data))
 
 
 class ZammadView(PbxView):

@@ -13,6 +13,7 @@ router.register("agent-states", api.AgentStateViewSet, basename="agent-state")
 
 urlpatterns = [
     path("cti/<str:token>/", api.CtiEventView.as_view(), name="cti-event"),
+    path("cti/<str:token>/batch/", api.CtiBatchView.as_view(), name="cti-batch"),
     path("cti/<str:token>/zammad/", api.ZammadView.as_view(), name="cti-zammad"),
     path("cti/<str:token>/route/", api.RouteView.as_view(), name="cti-route"),
     path("cti/<str:token>/ivr/", api.IvrExportView.as_view(), name="cti-ivr"),

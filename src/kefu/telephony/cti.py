@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from kefu.core.api import validation_payload
 from kefu.customers import phones
 from kefu.customers.services import caller
 from kefu.telephony import agents, rows, signals
@@ -205,6 +206,43 @@ def receive(pbx, event: Event) -> Outcome:
     except IntegrityError:
         with transaction.atomic():
             return apply(pbx, event)
+
+
+BATCH_LIMIT = 500
+
+
+def receive_batch(pbx, payloads) -> list[dict]:
+    """A list of events in one transaction (a PBX listener that buffers its
+    events): each applied as ``receive`` would, in order, with an answer
+    each. A malformed event is answered with its errors and the others go
+    on; the list itself must hold 1 to ``BATCH_LIMIT`` events."""
+    if not isinstance(payloads, list) or not 1 <= len(payloads) <= BATCH_LIMIT:
+        raise ValidationError(
+            {"events": [_("Send a list of 1 to %(limit)d events.") % {"limit": BATCH_LIMIT}]}
+        )
+    answers = []
+    with transaction.atomic():
+        for payload in payloads:
+            try:
+                outcome = receive(pbx, parse_event(payload))
+            except ValidationError as error:
+                answers.append({"result": "error", "errors": validation_payload(error)})
+                continue
+            answer = answer_for(outcome)
+            answer["result"] = "duplicate" if outcome.duplicate else "applied"
+            answers.append(answer)
+    return answers
+
+
+def answer_for(outcome: Outcome) -> dict:
+    """What the PBX is told about an event it posted."""
+    answer = {"duplicate": outcome.duplicate}
+    if outcome.call is not None:
+        answer.update(call=outcome.call.call_id, status=outcome.call.status)
+        answer["disposition"] = outcome.call.disposition
+    if outcome.blocked:
+        answer.update(action="reject", reason="busy")
+    return answer
 
 
 def apply(pbx, event: Event) -> Outcome:

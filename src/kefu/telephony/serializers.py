@@ -48,6 +48,15 @@ class CtiAnswerSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False)
 
 
+class CtiBatchAnswerSerializer(CtiAnswerSerializer):
+    result = serializers.ChoiceField(choices=["applied", "duplicate", "error"])
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="An event in error: {field: [message]}, nothing of it stored.",
+    )
+
+
 class RouteRequestSerializer(serializers.Serializer):
     call_id = serializers.CharField(max_length=100)
     caller = serializers.CharField(required=False)
