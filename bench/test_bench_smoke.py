@@ -60,3 +60,21 @@ def test_callback_generation_measures_and_rolls_back(generated):
     first, rerun = measure_callback_generation(measure.Result)
     assert first.value > 0 and "tasks" in first.note and rerun.value >= 0
     assert not CallbackTask.objects.exists()
+
+
+def test_telephony_measurement_runs_and_leaves_nothing(db):
+    from bench.telephony import PREFIX, measure_telephony
+    from kefu.core.models import TimelineEvent, User
+    from kefu.telephony.models import AgentState, Call, CallEvent, Pbx, Queue
+
+    timeline = TimelineEvent.objects.count()
+    one_by_one, batches, via_http, in_process = measure_telephony(
+        measure.Result, events=40, routes=3
+    )
+    assert one_by_one.value > 0 and batches.value > 0
+    assert len(via_http.samples) == len(in_process.samples) == 3
+    assert not Pbx.objects.filter(token__startswith=PREFIX).exists()
+    assert not User.objects.filter(username__startswith=PREFIX).exists()
+    assert not Queue.objects.filter(code__startswith=PREFIX).exists()
+    assert not (Call.objects.exists() or CallEvent.objects.exists() or AgentState.objects.exists())
+    assert TimelineEvent.objects.count() == timeline

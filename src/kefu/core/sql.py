@@ -108,6 +108,22 @@ class Table:
                 return row[0] if row else None
             return cursor.lastrowid if cursor.rowcount else None
 
+    def insert_many(self, rows):
+        """Insert rows of the same fields (each with the defaults of the
+        others) in one statement, without answering their ids."""
+        if not rows:
+            return
+        rows = [self._with_defaults(values) for values in rows]
+        names = tuple(rows[0])
+        sql = "INSERT INTO {} ({}) VALUES {}".format(
+            self.name,
+            ", ".join(quote(self.by_attname[n].column) for n in names),
+            ", ".join(["({})".format(", ".join(["%s"] * len(names)))] * len(rows)),
+        )
+        params = [self.prepared(n, values[n]) for values in rows for n in names]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
     def create(self, **values):
         """``insert`` and the instance, as if read back."""
         values = self._with_defaults(values)

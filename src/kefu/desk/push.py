@@ -1,8 +1,14 @@
 """What the telephony module announces, pushed to browsers over Channels:
 the ringing call to its agent's desktop (screen pop), and a nudge to every
-wallboard, which then fetches its own scoped snapshot."""
+wallboard, which then fetches its own scoped snapshot.
+
+Inside a request the pushes wait for the response and go out together
+(``OneDeliveryMiddleware``): a routing decision or a batch of CTI events
+makes many, and each delivery from synchronous code costs a trip through
+an event loop."""
 
 import time
+from contextvars import ContextVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -20,10 +26,45 @@ def agent_group(user_id) -> str:
     return f"desk.agent.{user_id}"
 
 
+_outbox: ContextVar[list | None] = ContextVar("desk_push_outbox", default=None)
+
+
 def _send(group, message):
+    outbox = _outbox.get()
+    if outbox is None:
+        _deliver([(group, message)])
+    else:
+        outbox.append((group, message))
+
+
+def _deliver(messages):
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, message)
+    if layer is None or not messages:
+        return
+
+    async def send_all():
+        for group, message in messages:
+            await layer.group_send(group, message)
+
+    async_to_sync(send_all)()
+
+
+class OneDeliveryMiddleware:
+    """Delivers the pushes of a request once it is answered. They are
+    queued after the commits of what they announce, so they go out even
+    when the request fails later."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        outbox = []
+        token = _outbox.set(outbox)
+        try:
+            return self.get_response(request)
+        finally:
+            _outbox.reset(token)
+            _deliver(outbox)
 
 
 @receiver(signals.call_ringing)

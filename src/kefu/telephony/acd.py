@@ -57,7 +57,7 @@ def _route(pbx, payload) -> dict:
     offered = dict(payload, event="offered")
     event = cti.parse_event(offered)
     at = event.at
-    with transaction.atomic():
+    with transaction.atomic(), rows.one_timeline_insert():
         call = cti.apply(pbx, event).call
         decision = _decide(call, event.queue, at, no_answer=bool(payload.get("no_answer")))
         rows.save_call(call)
@@ -116,8 +116,7 @@ def _decide(call, queue_code, at, no_answer=False):
     ahead = rows.calls_ahead(call, queue, since=at - STALE_WAIT)
     if ahead:
         return _wait(call, queue, ahead)
-    agents.release_overdue_wrapups(at)
-    state = pick_agent(queue)
+    state = pick_agent(queue, at)
     if state is None:
         return _wait(call, queue, ahead)
     return _assign(call, state, at)
@@ -138,10 +137,14 @@ def _closed(call, queue):
     }
 
 
-def pick_agent(queue):
+def pick_agent(queue, at):
     """The longest-idle ready member with at least the queue's skill level;
-    among agents idle equally long, the more skilled."""
-    return rows.longest_idle(queue)
+    among agents idle equally long, the more skilled. One whose after-call
+    work is over is made ready first, as of the end of its limit."""
+    state = rows.longest_idle(queue, at)
+    if state is not None and state.status == AgentStatus.WRAP_UP:
+        agents.release_wrapup(state)
+    return state
 
 
 def _assign(call, state, at):

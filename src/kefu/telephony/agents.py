@@ -147,5 +147,10 @@ def release_overdue_wrapups(now=None) -> int:
     now = now or timezone.now()
     overdue = rows.overdue_wrapups(now)
     for state in overdue:
-        _move(state, S.READY, at=state.wrapup_until)
+        release_wrapup(state)
     return len(overdue)
+
+
+def release_wrapup(state):
+    """The agent's after-call work ends at its limit; the row is locked."""
+    return _move(state, S.READY, at=state.wrapup_until)

@@ -74,6 +74,8 @@ class Event:
     target_queue: str = ""
     target_agent: str = ""
     hangup_by: str = ""
+    # The PBX named the event (``event_id``) rather than Kefu keying it.
+    given_key: bool = False
 
 
 @dataclass
@@ -155,6 +157,7 @@ def parse_event(payload) -> Event:
         target_queue=_text(payload, "target_queue", 40),
         target_agent=_text(payload, "target_agent", 150) or _text(payload, "target_extension", 20),
         hangup_by=hangup_by,
+        given_key=bool(event_id),
     )
 
 
@@ -252,10 +255,12 @@ def apply(pbx, event: Event) -> Outcome:
     changes nothing, and a copy racing the first on PostgreSQL waits for it
     and finds it stored. A key the PBX used for another call is refused
     rather than taken for a repeat."""
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic(savepoint=False), rows.one_timeline_insert():
         call, created = _call_for(pbx, event)
         if not rows.add_event(pbx, call, event):
-            known = rows.call_of_event(pbx, event.key)
+            # A key Kefu made holds the call id: only a PBX's own event id
+            # can have been used for another call.
+            known = rows.call_of_event(pbx, event.key) if event.given_key else event.call_id
             if known != event.call_id:
                 raise ValidationError(
                     {

@@ -6,6 +6,9 @@ Only reading and writing rows lives here; what an event means is decided in
 ``cti``, ``agents`` and ``acd``. Rows are read locked (``FOR UPDATE`` where
 the database has it) and written back with the columns that changed."""
 
+import threading
+from contextlib import contextmanager
+
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -174,23 +177,47 @@ def end_wrapups(agent_id, at):
     )
 
 
+_local = threading.local()
+
+
+@contextmanager
+def one_timeline_insert():
+    """The timeline events recorded inside are written in one statement at
+    the end (an event or a routing decision records two or three); nested,
+    the outermost writes them. On an error nothing is written: the
+    transaction is rolled back anyway."""
+    if getattr(_local, "timeline", None) is not None:
+        yield
+        return
+    _local.timeline = []
+    try:
+        yield
+        pending = _local.timeline
+    finally:
+        _local.timeline = None
+    TIMELINE.insert_many(pending)
+
+
 def record(subject, verb, *, at, message="", before=None, after=None, customer_id=None, actor=None):
     """A timeline event, as ``kefu.core.timeline.record`` writes it."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    TIMELINE.insert(
-        {
-            "content_type_id": ContentType.objects.get_for_model(subject).pk,
-            "object_id": subject.pk,
-            "customer_id": customer_id,
-            "actor_id": actor.pk if actor is not None else None,
-            "at": at,
-            "verb": verb,
-            "message": message,
-            "before": before or {},
-            "after": after or {},
-        }
-    )
+    values = {
+        "content_type_id": ContentType.objects.get_for_model(subject).pk,
+        "object_id": subject.pk,
+        "customer_id": customer_id,
+        "actor_id": actor.pk if actor is not None else None,
+        "at": at,
+        "verb": verb,
+        "message": message,
+        "before": before or {},
+        "after": after or {},
+    }
+    pending = getattr(_local, "timeline", None)
+    if pending is None:
+        TIMELINE.insert(values)
+    else:
+        pending.append(values)
 
 
 def calls_ahead(call, queue, since) -> int:
@@ -207,16 +234,23 @@ def calls_ahead(call, queue, since) -> int:
     return _rows(sql, params)[0][0]
 
 
-def longest_idle(queue):
+def longest_idle(queue, at):
     """The ready member of the queue with its skill level idle longest (the
-    more skilled on a tie), locked; one another request holds is skipped."""
+    more skilled on a tie), locked; one another request holds is skipped.
+
+    A member whose after-call work passed its limit by ``at`` counts as
+    ready since that limit (the minute task has not released them yet).
+    Ordering on that expression rather than on the indexed ``idle_since``
+    also lets the planner start from the queue's few members instead of
+    walking every ready agent of the center in idle order."""
     members = quote(QueueMember._meta.db_table)
     found = _states(
-        f"s.status = '{AgentStatus.READY}'",
-        [queue.pk, queue.min_skill_level],
+        f"(s.status = '{AgentStatus.READY}'"
+        f" OR (s.status = '{AgentStatus.WRAP_UP}' AND s.wrapup_until <= %s))",
+        [queue.pk, queue.min_skill_level, STATES.prepared("wrapup_until", at)],
         join=f" JOIN {members} m ON m.agent_id = s.agent_id AND m.queue_id = %s"
         " AND m.skill_level >= %s",
-        order="s.idle_since, m.skill_level DESC, s.id",
+        order="COALESCE(s.idle_since, s.wrapup_until), m.skill_level DESC, s.id",
         limit=1,
         skip_locked=True,
     )

@@ -8,7 +8,14 @@ from django.utils import timezone
 from kefu.core.calendars import BusinessCalendar
 from kefu.factories import CustomerFactory, PhoneFactory, UserFactory
 from kefu.telephony import agents
-from kefu.telephony.models import AgentState, AgentStatus, BlockedNumber, Call, ClosedAction
+from kefu.telephony.models import (
+    AgentState,
+    AgentStateLog,
+    AgentStatus,
+    BlockedNumber,
+    Call,
+    ClosedAction,
+)
 from kefu.telephony.tests.conftest import T0, at, make_ready
 from kefu.telephony.tests.factories import QueueFactory, QueueMemberFactory
 
@@ -174,6 +181,37 @@ def test_a_wrap_up_past_its_limit_frees_the_agent_for_routing(pbx_client, pbx, q
     agents.call_move(state, AgentStatus.ON_CALL, at=T0 - timedelta(minutes=4))
     agents.call_move(state, AgentStatus.WRAP_UP, at=T0 - timedelta(seconds=61), wrapup_seconds=60)
     assert route(pbx_client, "r1", queue="service")["extension"] == "8001"
+    # The log shows the agent ready from the end of the wrap-up limit until the call rang.
+    log = AgentStateLog.objects.filter(agent=desk_agents[0]).order_by("started_at")
+    assert [(row.status, row.started_at) for row in log][-3:] == [
+        (AgentStatus.WRAP_UP, T0 - timedelta(seconds=61)),
+        (AgentStatus.READY, T0 - timedelta(seconds=1)),
+        (AgentStatus.RINGING, T0),
+    ]
+
+
+def test_a_wrap_up_inside_its_limit_keeps_the_agent_out_of_routing(
+    pbx_client, pbx, queue, desk_agents
+):
+    state = make_ready(desk_agents[0], "8001", T0 - timedelta(minutes=5))
+    agents.call_move(state, AgentStatus.ON_CALL, at=T0 - timedelta(minutes=4))
+    agents.call_move(state, AgentStatus.WRAP_UP, at=T0 - timedelta(seconds=30), wrapup_seconds=60)
+    assert route(pbx_client, "r1", queue="service")["action"] == "queue"
+    assert AgentState.objects.get(agent=desk_agents[0]).status == AgentStatus.WRAP_UP
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pushes_of_a_routing_request_go_out_in_one_delivery(
+    pbx_client, pbx, queue, ready_agents, monkeypatch
+):
+    from kefu.desk import push
+
+    deliveries = []
+    monkeypatch.setattr(push, "_deliver", deliveries.append)
+    route(pbx_client, "r1", queue="service")
+    assert len(deliveries) == 1
+    kinds = [message["type"] for _group, message in deliveries[0]]
+    assert "call.pop" in kinds and "state.changed" in kinds
 
 
 def test_unknown_queue_and_malformed_request(pbx_client, pbx, queue):
