@@ -31,6 +31,8 @@ AGENTS = 500
 QUEUES = 50
 QUEUES_PER_AGENT = 3
 BATCH = 100
+# Events a second (issue 7): SQLite has one writer; PostgreSQL should do more.
+EVENT_BUDGET = {"sqlite": "value >= 300", "postgresql": "value >= 1000"}
 PREFIX = "bench-tel-"
 
 
@@ -220,7 +222,7 @@ def _post_batches(client, url, items, limit, agent_at):
 
 
 def measure_telephony(Result, events=3000, routes=500):
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.test import Client
     from django.utils import timezone
 
@@ -256,7 +258,7 @@ def measure_telephony(Result, events=3000, routes=500):
                     f"CTI events {label}, {AGENTS} agents",
                     "events/s",
                     value=posted / elapsed,
-                    budget="value >= 300",
+                    budget=EVENT_BUDGET[connection.vendor],
                     note=f"{posted} events of simulated traffic through the request stack,"
                     " each request committed",
                 )

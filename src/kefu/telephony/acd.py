@@ -17,7 +17,6 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.calendars import schedule_for_unit
@@ -53,12 +52,14 @@ def _route(pbx, payload) -> dict:
     ``offered`` event when Kefu has not heard of the call yet."""
     if not isinstance(payload, dict):
         raise ValidationError({"call_id": [_("Send a JSON object.")]})
-    at = timezone.now()
-    offered = dict(payload, event="offered")
-    event = cti.parse_event(offered)
+    event = cti.parse_event(dict(payload, event="offered"))
     at = event.at
     with transaction.atomic(), rows.one_timeline_insert():
-        call = cti.apply(pbx, event).call
+        call = cti.known_call(pbx, event.call_id)
+        if call is None or not call.caller:
+            # Kefu has not had the call's offer: this request stands for it.
+            # A call asking again while it waits (every few seconds) has.
+            call = cti.apply(pbx, event).call
         decision = _decide(call, event.queue, at, no_answer=bool(payload.get("no_answer")))
         rows.save_call(call)
     return decision

@@ -277,11 +277,18 @@ def apply(pbx, event: Event) -> Outcome:
         return outcome
 
 
+def known_call(pbx, call_id):
+    """The PBX's call, locked, with its queue; ``None`` if Kefu has not
+    heard of it."""
+    call = rows.locked_call(pbx, call_id)
+    if call is not None and call.queue_id:
+        call.queue = queue_by_id(call.queue_id)
+    return call
+
+
 def _call_for(pbx, event):
-    call = rows.locked_call(pbx, event.call_id)
+    call = known_call(pbx, event.call_id)
     if call is not None:
-        if call.queue_id:
-            call.queue = queue_by_id(call.queue_id)
         if event.at < call.offered_at:
             call.offered_at = event.at
         return call, False

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from kefu.core.calendars import BusinessCalendar
+from kefu.core.timeline import events_for
 from kefu.factories import CustomerFactory, PhoneFactory, UserFactory
 from kefu.telephony import agents
 from kefu.telephony.models import (
@@ -56,6 +57,26 @@ def test_longest_idle_ready_agent_gets_the_call(pbx_client, pbx, queue, ready_ag
 def test_asking_again_for_a_ringing_call_gives_the_same_agent(pbx_client, pbx, queue, ready_agents):
     first = route(pbx_client, "r1", queue="service")
     assert route(pbx_client, "r1", 3) == first
+
+
+def test_a_waiting_call_asking_again_stores_its_offer_once(pbx_client, pbx, queue, desk_agents):
+    assert route(pbx_client, "w1", queue="service")["action"] == "queue"
+    assert route(pbx_client, "w1", 2, queue="service")["position"] == 1
+    call = Call.objects.get(call_id="w1")
+    assert list(call.events.values_list("kind", flat=True)) == ["offered"]
+    verbs = [event.verb for event in events_for(call)]
+    assert verbs.count("call.offered") == 1
+
+
+def test_a_route_request_stands_for_an_offer_the_pbx_did_not_send(pbx_client, pbx, queue):
+    client_event = {"event": "queued", "call_id": "q1", "queue": "service", "at": at(0)}
+    assert (
+        pbx_client.post(URL.replace("route/", ""), client_event, format="json").status_code == 200
+    )
+    route(pbx_client, "q1", 1, caller="13911112222", queue="service")
+    call = Call.objects.get(call_id="q1")
+    assert call.caller == "13911112222"
+    assert sorted(call.events.values_list("kind", flat=True)) == ["offered", "queued"]
 
 
 def test_ring_no_answer_sets_the_agent_not_ready_and_tries_the_next(
