@@ -324,7 +324,7 @@ def _cached(key, load):
         return hit[1]
     value = load()
     if len(_cache) >= CACHE_ENTRIES:
-        # Callers' numbers are many: the cache is bounded by starting over.
+        # A PBX may name any queue code: the cache is bounded by starting over.
         _cache.clear()
     _cache[key] = (now + CACHE_SECONDS, value)
     return value
@@ -348,11 +348,11 @@ def queue_by_id(pk):
 
 
 def _identify(call):
-    """Caller-ID lookup and priority: key customers go first. A caller is
-    remembered for a few seconds: the routing requests of a waiting call
-    ask again."""
+    """Caller-ID lookup and priority: key customers go first. Looked up
+    once per call (not cached: a customer registered a moment ago is
+    recognised on their next call)."""
     number = call.caller if call.direction == Call.Direction.INBOUND else call.called
-    customer = _cached(("caller", number), lambda: caller(number)) if number else None
+    customer = caller(number) if number else None
     if customer is not None:
         call.customer_id = customer.id
         if customer.is_key:

@@ -200,3 +200,17 @@ def test_calls_belong_to_the_pbx_that_sent_them(pbx_client, pbx, org):
     pbx_client.post(URL, payload, format="json")
     pbx_client.post("/api/cti/west-pbx-token-0001/", payload, format="json")
     assert sorted(Call.objects.values_list("unit__code", flat=True)) == ["east", "west"]
+
+
+def test_a_caller_registered_after_their_first_call_is_known_on_the_next(
+    pbx_client, pbx, queue, org
+):
+    from kefu.factories import CustomerFactory, PhoneFactory
+
+    post(pbx_client, event="offered", call_id="n1", caller="13912340000", at=at(0))
+    assert Call.objects.get(call_id="n1").customer is None
+    # The agent registers the caller during the first call; they call again at once.
+    customer = CustomerFactory(unit=org["east"])
+    PhoneFactory(customer=customer, number="+8613912340000")
+    post(pbx_client, event="offered", call_id="n2", caller="13912340000", at=at(5))
+    assert Call.objects.get(call_id="n2").customer == customer
