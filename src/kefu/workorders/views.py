@@ -74,7 +74,7 @@ def _next_url(request, default):
     return default
 
 
-# Workbench (座席工作台) ---------------------------------------------------
+# Workbench (坐席工作台) ---------------------------------------------------
 
 
 def _phone_typed(text):
