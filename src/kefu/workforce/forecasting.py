@@ -1,23 +1,27 @@
-"""Interval forecasts from the center's own history.
-
-The method (shown to the planner on the forecast page): every interval of a
-day ahead is the weighted mean of the same interval on comparable days of
-the past weeks — the same weekday, or past public holidays for a holiday
-(Sundays when the history holds none), a make-up working day (调休) being
-forecast like a Monday. Recent weeks weigh more (each week back counts
-0.8 times the one after it). Handle time per interval is the handled
-seconds over the handled contacts of the same days, falling back to the
-day's and then the whole history's mean.
-
-Its error is measured by forecasting each of the last weeks of history
-from the weeks before it and comparing with what happened (MAPE over the
-intervals that had traffic)."""
+"""Interval forecasts from the center's own history; ``METHOD`` says how,
+in the words the planner reads on the forecast page."""
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from kefu.core.businesstime import DayKind, china_day_kind
+
+# Stored with each forecast in English and shown translated.
+METHOD = gettext_noop(
+    "Every interval of a day ahead is the weighted mean of the same interval on "
+    "comparable days of the past weeks: the same weekday, or past public holidays for "
+    "a holiday (Sundays when the history holds none), a make-up working day (调休) "
+    "being forecast like a Monday. Recent weeks weigh more (each week back counts 0.8 "
+    "times the one after it). Handle time per interval is the handled seconds over the "
+    "handled contacts of the same days, falling back to the day's and then the whole "
+    "history's mean.\n\n"
+    "Its error is measured by forecasting each of the last weeks of history from the "
+    "weeks before it and comparing with what happened (MAPE over the intervals that "
+    "had traffic)."
+)
 
 DECAY = 0.8
 HOLIDAY = "holiday"

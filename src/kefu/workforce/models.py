@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.choices import Channel
@@ -56,6 +57,11 @@ class Forecast(models.Model):
     @property
     def ends_on(self):
         return self.starts_on + datetime.timedelta(days=self.days)
+
+    @property
+    def method_text(self):
+        """The method in the reader's language."""
+        return gettext(self.method) if self.method else ""
 
 
 class ForecastInterval(models.Model):

@@ -145,7 +145,7 @@ def build_forecast(
         days=days,
         interval_minutes=interval_minutes,
         history_weeks=history_weeks,
-        method=forecasting.__doc__.strip(),
+        method=forecasting.METHOD,
         mape=mape,
         backtest=weeks,
         target_seconds=target_seconds,

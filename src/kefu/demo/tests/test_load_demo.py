@@ -121,6 +121,23 @@ def test_scopes_are_populated_and_separate(demo):
     assert visible_orders(supervisor).count() > mine.count()
 
 
+def test_every_demo_forecast_has_traffic_and_its_method_in_chinese(demo):
+    from django.utils import translation
+
+    from kefu.workforce.models import Forecast
+
+    forecasts = Forecast.objects.all()
+    assert forecasts.exists()
+    for forecast in forecasts:
+        # The phone demo's calls of today do not stand in for the weeks of history.
+        assert sum(i.volume for i in forecast.intervals.all()) > 0, forecast
+        assert forecast.mape is not None, forecast
+        with translation.override("zh-hans"):
+            assert "加权平均" in forecast.method_text
+        with translation.override("en"):
+            assert forecast.method_text.startswith("Every interval of a day ahead")
+
+
 def test_customers_have_phones_and_files(demo):
     customers = Customer.objects.prefetch_related("phones", "addresses", "products")
     assert customers.count() >= 30
