@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from kefu.contacts.forms import ContactFilter
 from kefu.contacts.services import visible_contacts
 from kefu.core.decorators import center_staff_required
+from kefu.core.htmx import is_htmx
 from kefu.core.paging import paginate
 from kefu.customers.services import visible_customers
 
@@ -26,6 +27,6 @@ def contact_list(request):
         "page": paginate(contacts, request.GET.get("page")),
         "customer": customer,
     }
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return render(request, "contacts/includes/contact_table.html", context)
     return render(request, "contacts/list.html", context)

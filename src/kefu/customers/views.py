@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kefu.contacts.services import visible_contacts
 from kefu.core.decorators import center_staff_required
 from kefu.core.forms import apply_errors
+from kefu.core.htmx import is_htmx
 from kefu.core.paging import paginate
 from kefu.customers import phones, services
 from kefu.customers.forms import (
@@ -27,10 +28,6 @@ from kefu.customers.models import Customer, Phone
 from kefu.workorders.services import visible_orders
 
 TIMELINE_PAGE = 30
-
-
-def _is_htmx(request):
-    return request.headers.get("HX-Request") == "true"
 
 
 @require_GET
@@ -52,7 +49,7 @@ def customer_list(request):
     )
     page = paginate(customers, request.GET.get("page"))
     context = {"form": form, "page": page}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "customers/includes/customer_table.html", context)
     return render(request, "customers/list.html", context)
 

@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kefu.core.htmx import is_htmx
 from kefu.core.paging import paginate
 from kefu.core.spreadsheets import xlsx_response
+from kefu.core.timeline import events_for
 from kefu.desk import services
 from kefu.desk.forms import CallRecordFilter
 from kefu.desk.phrases import phrases_for
@@ -127,8 +129,15 @@ def change_state(request):
 
 @login_required
 def pop(request, pk):
+    """The call's screen pop: a fragment for the desk, a page of its own
+    when opened directly (a link from a notification or a new tab)."""
     call = _call_or_404(request.user, pk)
-    return render(request, "desk/includes/pop.html", _pop_context(request.user, call))
+    if is_htmx(request):
+        return render(request, "desk/includes/pop.html", _pop_context(request.user, call))
+    context = _pop_context(request.user, call)
+    context["events"] = events_for(call).order_by("-at", "-id")
+    context["limit"] = conduct.LONG_HOLD_SECONDS
+    return render(request, "desk/call.html", context)
 
 
 def _call_or_404(user, pk):

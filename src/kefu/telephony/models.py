@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import OrgUnit
 from kefu.processes.models import LabelledMixin
@@ -223,12 +224,12 @@ class Call(models.Model):
         OFFERED = "offered", _("Offered")
         QUEUED = "queued", _("Queued")
         RINGING = "ringing", _("Ringing")
-        ANSWERED = "answered", _("Answered")
+        ANSWERED = "answered", pgettext_lazy("call state", "Answered")
         HELD = "held", _("On hold")
         ENDED = "ended", _("Ended")
 
     class Disposition(models.TextChoices):
-        ANSWERED = "answered", _("Answered")
+        ANSWERED = "answered", pgettext_lazy("call state", "Answered")
         ABANDONED = "abandoned", _("Abandoned")
         VOICEMAIL = "voicemail", _("Voicemail")
         CLOSED = "closed", _("Outside business hours")

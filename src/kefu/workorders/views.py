@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from kefu.contacts.services import visible_contacts
 from kefu.core.decorators import center_staff_required
 from kefu.core.forms import StyledFormMixin, apply_errors
+from kefu.core.htmx import is_htmx
 from kefu.core.paging import paginate
 from kefu.core.timeline import events_for
 from kefu.customers import phones
@@ -52,10 +53,6 @@ ORDERS_PER_PAGE = 25
 COUNT_CAP = 1000
 INBOX_ROWS = 50
 LIST_RELATED = ("state", "order_type", "customer", "department", "category", "category__parent")
-
-
-def _is_htmx(request):
-    return request.headers.get("HX-Request") == "true"
 
 
 def _order_or_404(user, pk):
@@ -360,7 +357,7 @@ def _styled(form_class, **kwargs):
 
 def _modal(request, template, context):
     """A modal's content for htmx, or a whole page for a browser without it."""
-    context["as_page"] = not _is_htmx(request)
+    context["as_page"] = not is_htmx(request)
     return render(request, template, context)
 
 
@@ -368,7 +365,7 @@ def _modal_done(request, order):
     """After a modal form succeeds: reload the page the user is on, unless the
     order has just left their scope (a handler sent it back)."""
     target = None if can_see(request.user, order) else reverse("home")
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect(target or reverse("workorders:detail", args=[order.pk]))
     if target:
         return HttpResponse(status=204, headers={"HX-Redirect": target})

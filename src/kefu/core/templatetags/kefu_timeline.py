@@ -63,6 +63,16 @@ VERB_STYLES = {
     "call.offered": ("phone-incoming", "cyan"),
     "call.answered": ("phone-call", "green"),
     "call.ended": ("phone-off", "secondary"),
+    "call.queued": ("list-numbers", "azure"),
+    "call.ringing": ("bell-ringing", "yellow"),
+    "call.routed": ("route", "indigo"),
+    "call.ring_no_answer": ("phone-x", "red"),
+    "call.overflowed": ("arrows-split", "yellow"),
+    "call.held": ("player-pause", "orange"),
+    "call.unheld": ("player-play", "green"),
+    "call.transferred": ("transfer", "indigo"),
+    "call.recording": ("microphone", "purple"),
+    "call.closed": ("clock-off", "secondary"),
     "sms.queued": ("message", "cyan"),
     "sms.failed": ("message-off", "red"),
     "satisfaction.requested": ("mood-smile", "azure"),
@@ -104,8 +114,16 @@ ROW_MODELS = {
     "sla.breached": ("sla.SlaClock",),
     "sla.escalated": ("sla.EscalationLevel", "sla.SlaClock"),
 }
+
+
+def _named(event, with_name, without):
+    """A title around the name (an agent, a queue) the service recorded."""
+    return with_name % {"name": event.message} if event.message else without
+
+
 # Events whose message says nothing that could have changed since: shown in
-# the reader's language (the same words the services record).
+# the reader's language (the same words the services record, or the name of
+# the agent or queue they recorded).
 FIXED_TITLES = {
     "customer.created": lambda event: _("Customer file created"),
     "customer.updated": lambda event: _("Customer file changed"),
@@ -115,7 +133,17 @@ FIXED_TITLES = {
         if event.after.get("channel") in Channel.values
         else event.message
     ),
+    "call.queued": lambda event: _named(event, _("Waiting in queue %(name)s"), _("Waiting")),
+    "call.ringing": lambda event: _named(event, _("Ringing at %(name)s"), _("Ringing")),
+    "call.routed": lambda event: _named(event, _("Routed to %(name)s"), _("Routed")),
+    "call.ring_no_answer": lambda event: _("Not picked up at the agent's phone"),
+    "call.overflowed": lambda event: _named(event, _("Overflowed to %(name)s"), _("Overflowed")),
+    "call.held": lambda event: _("Put on hold"),
+    "call.unheld": lambda event: _("Taken off hold"),
+    "call.recording": lambda event: _("Recording available"),
 }
+
+
 # Keys written under another name than the model field's.
 KEY_FIELDS = {"type": "order_type"}
 

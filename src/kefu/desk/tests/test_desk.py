@@ -105,6 +105,22 @@ def test_another_agents_call_is_not_shown(pbx, queue, ready_agents, users):
     assert logged_in(users["supervisor"]).get(f"/desk/calls/{call.pk}/").status_code == 200
 
 
+def test_the_pop_is_a_fragment_for_the_desk_and_a_page_opened_directly(
+    pbx, queue, ready_agents, users
+):
+    acd.route(pbx, {"call_id": "d3", "caller": "13812345678", "queue": "service"})
+    call = Call.objects.get(call_id="d3")
+    client = logged_in(ready_agents[0])
+    fragment = client.get(f"/desk/calls/{call.pk}/", headers={"HX-Request": "true"}).text
+    assert fragment.startswith('<div id="pop"') and "<html" not in fragment
+    page = client.get(f"/desk/calls/{call.pk}/").text
+    assert "<html" in page and 'id="pop"' in page and "13812345678" in page
+    # The call's own timeline, each event titled.
+    assert f"分配给 {ready_agents[0]}" in page
+    records = logged_in(users["supervisor"]).get("/desk/calls/").text
+    assert f'href="/desk/calls/{call.pk}/"' in records
+
+
 @pytest.mark.django_db(transaction=True)
 def test_screen_pop_is_pushed_to_the_ringing_agent(pbx, queue, ready_agents):
     async_to_sync(screen_pop)(pbx, ready_agents)
