@@ -20,6 +20,7 @@ is deleted at the end. It runs on the main benchmark database
     DATABASE_URL=postgres://… python -m bench.telephony
 """
 
+import json
 import os
 import random
 import sys
@@ -221,11 +222,35 @@ def _post_batches(client, url, items, limit, agent_at):
     return posted, elapsed
 
 
-def measure_telephony(Result, events=3000, routes=500):
+class _Answer:
+    def __init__(self, status, content):
+        self.status_code = status
+        self.content = content
+
+    def json(self):
+        return json.loads(self.content)
+
+
+class _ServedClient:
+    """The test client's ``post``, over HTTP to ``kefu serve`` (a new
+    connection a request, as a PBX script with curl)."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def post(self, url, data, content_type=None):
+        return _Answer(*self.server.request("POST", url, {}, data))
+
+
+def measure_telephony(Result, events=3000, routes=500, served=True):
+    """``served``: also measure against ``kefu serve`` (uvicorn) over HTTP,
+    the path a PBX takes: each request then has its own thread and database
+    connection, as Django runs synchronous views under ASGI."""
     from django.db import connection, transaction
     from django.test import Client
     from django.utils import timezone
 
+    from bench.measure import Server
     from kefu.telephony import cti
     from kefu.telephony.models import AgentState, Pbx
     from kefu.telephony.services import forget_pbx_tokens
@@ -245,58 +270,68 @@ def measure_telephony(Result, events=3000, routes=500):
         agent_at = {s.extension: s.agent for s in AgentState.objects.select_related("agent")}
         extension_of = {f"9{n:03d}": f"7{n - 1:03d}" for n in range(1, AGENTS + 1)}
         base = f"/api/cti/{pbx.token}/"
-        for label, post, url, seed in (
-            ("one by one", _post_one_by_one, base, 3),
-            (f"in batches of {BATCH}", _post_batches, f"{base}batch/", 4),
-        ):
-            # The first queue's extensions stand for the simulated agents,
-            # so their states move with the calls.
-            items = _traffic(queues[0], seed, now - timedelta(hours=2), extension_of)
-            posted, elapsed = post(client, url, items, events, agent_at)
-            results.append(
-                Result(
-                    f"CTI events {label}, {AGENTS} agents",
-                    "events/s",
-                    value=posted / elapsed,
-                    budget=EVENT_BUDGET[connection.vendor],
-                    note=f"{posted} events of simulated traffic through the request stack,"
-                    " each request committed",
+
+        def events_through(client, where, seeds):
+            for label, post, url, seed in (
+                ("one by one", _post_one_by_one, base, seeds[0]),
+                (f"in batches of {BATCH}", _post_batches, f"{base}batch/", seeds[1]),
+            ):
+                # The first queue's extensions stand for the simulated
+                # agents, so their states move with the calls.
+                items = _traffic(queues[0], seed, now - timedelta(hours=2), extension_of)
+                posted, elapsed = post(client, url, items, events, agent_at)
+                results.append(
+                    Result(
+                        f"CTI events {label}, {where}",
+                        "events/s",
+                        value=posted / elapsed,
+                        budget=EVENT_BUDGET[connection.vendor],
+                        note=f"{posted} events of simulated traffic on {AGENTS} agents,"
+                        " each request committed",
+                    )
                 )
-            )
-        _analyze()
-        route_url = f"{base}route/"
-        for label, via_http in (("through the request stack", True), ("in process", False)):
-            samples = _route_samples(client, route_url, pbx, queues, routes, via_http)
+
+        def routing_through(client, where, tag):
+            samples = _route_samples(client, f"{base}route/", pbx, queues, routes, tag)
             results.append(
                 Result(
-                    f"Routing decision, {AGENTS} agents in {QUEUES} queues, {label}",
+                    f"Routing decision, {where}",
                     "ms",
                     samples=samples,
                     budget="median <= 5",
-                    note="POST /api/cti/<token>/route/ for an announced call"
-                    if via_http
-                    else "kefu.telephony.acd.route for an announced call",
+                    note=f"{AGENTS} agents in {QUEUES} queues, an announced call",
                 )
             )
+
+        events_through(client, "request stack", (3, 4))
+        _analyze()
+        routing_through(client, "request stack", "stack")
+        routing_through(None, "in process (acd.route)", "svc")
+        if served:
+            with Server({}) as server:
+                http = _ServedClient(server)
+                events_through(http, "kefu serve over HTTP", (5, 6))
+                routing_through(http, "kefu serve over HTTP", "served")
     finally:
         _clean_up(pbx)
     return results
 
 
-def _route_samples(client, url, pbx, queues, routes, via_http):
+def _route_samples(client, url, pbx, queues, routes, tag):
+    """Routing requests for new calls, through ``client`` (or in process
+    without one)."""
     from kefu.telephony import acd, cti
     from kefu.telephony.models import AgentState, AgentStatus
 
     samples = []
     rng = random.Random(9)
-    prefix = "http" if via_http else "svc"
     for n in range(routes):
         queue = rng.choice(queues)
-        payload = {"call_id": f"{PREFIX}{prefix}-{n}", "caller": "13800000000", "queue": queue.code}
+        payload = {"call_id": f"{PREFIX}{tag}-{n}", "caller": "13800000000", "queue": queue.code}
         # The PBX announces the call (an event, counted above), then asks.
         cti.receive(pbx, cti.parse_event(dict(payload, event="offered")))
         started = time.perf_counter()
-        if via_http:
+        if client is not None:
             answer = client.post(url, payload, content_type="application/json").json()
         else:
             answer = acd.route(pbx, payload)

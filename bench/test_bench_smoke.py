@@ -69,7 +69,7 @@ def test_telephony_measurement_runs_and_leaves_nothing(db):
 
     timeline = TimelineEvent.objects.count()
     one_by_one, batches, via_http, in_process = measure_telephony(
-        measure.Result, events=40, routes=3
+        measure.Result, events=40, routes=3, served=False
     )
     assert one_by_one.value > 0 and batches.value > 0
     assert len(via_http.samples) == len(in_process.samples) == 3
