@@ -121,6 +121,14 @@ def _named(event, with_name, without):
     return with_name % {"name": event.message} if event.message else without
 
 
+def _choice_after(event, name):
+    """The label of the choice the event's subject took for ``name`` (the
+    recorded message holds it in the language of the moment)."""
+    field = _field(event.content_type.model_class(), name)
+    label = dict(field.flatchoices).get(event.after.get(name)) if field else None
+    return str(label) if label else event.message
+
+
 # Events whose message says nothing that could have changed since: shown in
 # the reader's language (the same words the services record, or the name of
 # the agent or queue they recorded).
@@ -141,6 +149,7 @@ FIXED_TITLES = {
     "call.held": lambda event: _("Put on hold"),
     "call.unheld": lambda event: _("Taken off hold"),
     "call.recording": lambda event: _("Recording available"),
+    "call.ended": lambda event: _choice_after(event, "disposition"),
 }
 
 

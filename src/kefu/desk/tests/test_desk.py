@@ -121,6 +121,23 @@ def test_the_pop_is_a_fragment_for_the_desk_and_a_page_opened_directly(
     assert f'href="/desk/calls/{call.pk}/"' in records
 
 
+def test_the_calls_timeline_reads_in_the_readers_language(pbx, queue, ready_agents):
+    from kefu.core.models import TimelineEvent
+    from kefu.telephony import cti
+
+    acd.route(pbx, {"call_id": "d4", "caller": "13812345678", "queue": "service"})
+    for event in ({"event": "held"}, {"event": "ended", "cause": "normal"}):
+        cti.receive(pbx, cti.parse_event({**event, "call_id": "d4"}))
+    call = Call.objects.get(call_id="d4")
+    # Recorded while Chinese was active; read by someone reading English.
+    TimelineEvent.objects.filter(verb="call.ended").update(message="已接听")
+    page = logged_in(ready_agents[0]).get(
+        f"/desk/calls/{call.pk}/", headers={"Accept-Language": "en"}
+    ).text
+    assert "Put on hold" in page and f"Routed to {ready_agents[0]}" in page
+    assert "已接听" not in page
+
+
 @pytest.mark.django_db(transaction=True)
 def test_screen_pop_is_pushed_to_the_ringing_agent(pbx, queue, ready_agents):
     async_to_sync(screen_pop)(pbx, ready_agents)
