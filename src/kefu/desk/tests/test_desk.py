@@ -131,9 +131,11 @@ def test_the_calls_timeline_reads_in_the_readers_language(pbx, queue, ready_agen
     call = Call.objects.get(call_id="d4")
     # Recorded while Chinese was active; read by someone reading English.
     TimelineEvent.objects.filter(verb="call.ended").update(message="已接听")
-    page = logged_in(ready_agents[0]).get(
-        f"/desk/calls/{call.pk}/", headers={"Accept-Language": "en"}
-    ).text
+    page = (
+        logged_in(ready_agents[0])
+        .get(f"/desk/calls/{call.pk}/", headers={"Accept-Language": "en"})
+        .text
+    )
     assert "Put on hold" in page and f"Routed to {ready_agents[0]}" in page
     assert "已接听" not in page
 
