@@ -132,7 +132,7 @@ def _clean_up(pbx):
 
 def _traffic(queue, seed, start, extension_of):
     """The simulator's events for an hour of calls, on the bench agents'
-    extensions; ``("free", extension, at)`` marks an agent done with its
+    extensions; ``("free", (extension, at))`` marks an agent done with its
     after-call work."""
     from kefu.desk import simulator
 

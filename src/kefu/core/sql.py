@@ -89,11 +89,7 @@ class Table:
         key = ("insert", names, on_conflict)
         sql = self._sql.get(key)
         if sql is None:
-            sql = "INSERT INTO {} ({}) VALUES ({})".format(
-                self.name,
-                ", ".join(quote(self.by_attname[n].column) for n in names),
-                ", ".join(["%s"] * len(names)),
-            )
+            sql = self._insert_sql(names, 1)
             if on_conflict:
                 sql += " ON CONFLICT ({}) DO NOTHING".format(
                     ", ".join(quote(c) for c in on_conflict)
@@ -115,14 +111,17 @@ class Table:
             return
         rows = [self._with_defaults(values) for values in rows]
         names = tuple(rows[0])
-        sql = "INSERT INTO {} ({}) VALUES {}".format(
-            self.name,
-            ", ".join(quote(self.by_attname[n].column) for n in names),
-            ", ".join(["({})".format(", ".join(["%s"] * len(names)))] * len(rows)),
-        )
         params = [self.prepared(n, values[n]) for values in rows for n in names]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(self._insert_sql(names, len(rows)), params)
+
+    def _insert_sql(self, names, rows):
+        placeholders = "({})".format(", ".join(["%s"] * len(names)))
+        return "INSERT INTO {} ({}) VALUES {}".format(
+            self.name,
+            ", ".join(quote(self.by_attname[n].column) for n in names),
+            ", ".join([placeholders] * rows),
+        )
 
     def create(self, **values):
         """``insert`` and the instance, as if read back."""

@@ -29,7 +29,7 @@ def record(
 def events_for(subject):
     return TimelineEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
-    ).select_related("actor")
+    ).select_related("actor", "content_type")
 
 
 def events_for_customer(customer):
