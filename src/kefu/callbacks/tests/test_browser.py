@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from kefu.callbacks import services
 from kefu.callbacks.models import CallbackTask, QuietPeriod
@@ -58,9 +59,10 @@ def test_agent_works_the_callback_list(transactional_db, live_server, browser, u
     with page.expect_navigation():
         page.click("button[type=submit]")
 
-    page.click("text=我的回访")
-    rows = page.locator("#callback-list tbody tr")
-    assert rows.count() == 2
+    # count() does not wait, so the click must finish navigating first.
+    with page.expect_navigation():
+        page.click("text=我的回访")
+    expect(page.locator("#callback-list tbody tr")).to_have_count(2)
     shot(page, "list")
 
     page.locator("tr", has_text=first.number).get_by_role("link", name="回访", exact=True).click()
@@ -74,7 +76,7 @@ def test_agent_works_the_callback_list(transactional_db, live_server, browser, u
     shot(page, "task")
     with page.expect_navigation():
         page.click("#result-form button[type=submit]")
-    assert page.locator("#callback-list tbody tr").count() == 1
+    expect(page.locator("#callback-list tbody tr")).to_have_count(1)
     assert "回访结果已保存" in page.content()
 
     page.locator("tr", has_text=second.number).get_by_role("link", name="回访", exact=True).click()
