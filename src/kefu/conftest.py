@@ -14,6 +14,15 @@ from kefu.sla.services import forget_policies
 from kefu.workorders.models import WorkOrderType
 
 
+@pytest.fixture(autouse=True, scope="session")
+def huey_in_memory():
+    """Tasks run at once and scheduled ones stay in memory: a test must not
+    leave work in the queue file a running worker reads."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Every test starts in the default language, whatever an earlier test

@@ -1,7 +1,8 @@
 """Automatic call distribution: where a call goes.
 
 The PBX asks for each call (and again, while the call waits, every few
-seconds); the answer is one of
+seconds), or a PBX that takes pushes is told (``pushes``); the answer is
+one of
 
 - ``reject``: the caller is blocked (黑名单);
 - ``voicemail`` or ``message``: the queue is closed (business hours,
@@ -60,7 +61,7 @@ def _route(pbx, payload) -> dict:
             # Kefu has not had the call's offer: this request stands for it.
             # A call asking again while it waits (every few seconds) has.
             call = cti.apply(pbx, event).call
-        decision = _decide(call, event.queue, at, no_answer=bool(payload.get("no_answer")))
+        decision = decide(call, event.queue, at, no_answer=bool(payload.get("no_answer")))
         rows.save_call(call)
     return decision
 
@@ -74,10 +75,12 @@ def _ring_no_answer(call, at):
     call.agent = None
     call.extension = ""
     call.status = Call.Status.QUEUED
-    cti.record_call(call, "call.ring_no_answer", before, "", after={"agent": None})
+    cti.record_call(
+        call, "call.ring_no_answer", before, "", after={"status": call.status, "agent": None}
+    )
 
 
-def _decide(call, queue_code, at, no_answer=False):
+def decide(call, queue_code, at, no_answer=False):
     if call.status == Call.Status.ENDED:
         return {"action": "hangup"}
     if call.disposition == Call.Disposition.REJECTED:
@@ -156,7 +159,9 @@ def _assign(call, state, at):
     call.ringing_at = at
     agents.call_move(state, AgentStatus.RINGING, at=at)
     agent = state.agent
-    cti.record_call(call, "call.routed", before, str(agent), after={"agent": agent.pk})
+    cti.record_call(
+        call, "call.routed", before, str(agent), after={"status": call.status, "agent": agent.pk}
+    )
     transaction.on_commit(lambda: signals.call_ringing.send(sender=Call, call=call, agent=agent))
     return _ring_answer(call, state.extension)
 

@@ -1,7 +1,8 @@
 """Configuring the call center: PBXs, queues and members, IVR menus, the
-blocklist; call records and state history are read-only."""
+blocklist; call records, state history and routing pushes are read-only."""
 
 from django.contrib import admin
+from django.db import models
 
 from kefu.core.admin import ReadOnlyAdmin
 from kefu.telephony import ivr
@@ -14,13 +15,16 @@ from kefu.telephony.models import (
     Pbx,
     Queue,
     QueueMember,
+    RoutePush,
 )
 
 
 @admin.register(Pbx)
 class PbxAdmin(admin.ModelAdmin):
-    list_display = ("name", "unit", "protocol", "is_active")
+    list_display = ("name", "unit", "protocol", "route_url", "is_active")
     list_filter = ("protocol", "is_active")
+    # PBXs listen on the intranet, mostly without TLS.
+    formfield_overrides = {models.URLField: {"assume_scheme": "http"}}
 
 
 class QueueMemberInline(admin.TabularInline):
@@ -96,3 +100,11 @@ class AgentStateLogAdmin(ReadOnlyAdmin):
     list_filter = ("status", "reason")
     date_hierarchy = "started_at"
     list_select_related = ("agent",)
+
+
+@admin.register(RoutePush)
+class RoutePushAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "pbx", "call", "agent", "status", "attempts", "error")
+    list_filter = ("status", "pbx")
+    date_hierarchy = "created_at"
+    list_select_related = ("pbx", "call", "agent")

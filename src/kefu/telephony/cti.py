@@ -23,7 +23,7 @@ from kefu.core.api import validation_payload
 from kefu.customers import phones
 from kefu.customers.services import caller
 from kefu.telephony import agents, rows, signals
-from kefu.telephony.models import AgentStatus, BlockedNumber, Call, HangupSide, Queue
+from kefu.telephony.models import AgentStatus, BlockedNumber, Call, HangupSide, Pbx, Queue
 
 KINDS = (
     "offered",
@@ -183,7 +183,7 @@ def is_blocked(pbx, number) -> bool:
     candidates = {number, e164} - {None, ""}
     if not candidates:
         return False
-    blocked = _cached(
+    blocked = cached(
         ("blocked", pbx.unit_id),
         lambda: set(
             BlockedNumber.objects.filter(
@@ -317,7 +317,7 @@ CACHE_ENTRIES = 10_000
 _cache: dict = {}
 
 
-def _cached(key, load):
+def cached(key, load):
     now = time.monotonic()
     hit = _cache.get(key)
     if hit is not None and hit[0] > now:
@@ -339,12 +339,12 @@ def _queues():
 
 
 def cached_queue(code):
-    return _cached(("queue", code), lambda: _queues().filter(code=code, is_active=True).first())
+    return cached(("queue", code), lambda: _queues().filter(code=code, is_active=True).first())
 
 
 def queue_by_id(pk):
     """The call's queue, active or not."""
-    return _cached(("queue-id", pk), lambda: _queues().get(pk=pk))
+    return cached(("queue-id", pk), lambda: _queues().get(pk=pk))
 
 
 def _identify(call):
@@ -383,6 +383,7 @@ def on_queued(call, event, created):
     if call.status == Call.Status.OFFERED:
         call.status = Call.Status.QUEUED
     record_call(call, "call.queued", before, str(call.queue or ""))
+    transaction.on_commit(lambda: signals.call_queued.send(sender=Call, call=call))
 
 
 def on_ringing(call, event, created):
@@ -399,7 +400,13 @@ def on_ringing(call, event, created):
             transaction.on_commit(
                 lambda: signals.call_ringing.send(sender=Call, call=call, agent=agent)
             )
-        record_call(call, "call.ringing", before, str(agent or ""), after={"agent": call.agent_id})
+        record_call(
+            call,
+            "call.ringing",
+            before,
+            str(agent or ""),
+            after={"status": call.status, "agent": call.agent_id},
+        )
 
 
 def on_answered(call, event, created):
@@ -463,6 +470,7 @@ def on_transferred(call, event, created):
         _set_queue(call, event.target_queue)
         if call.status != Call.Status.ENDED:
             call.status = Call.Status.QUEUED
+            transaction.on_commit(lambda: signals.call_queued.send(sender=Call, call=call))
     record_call(
         call,
         "call.transferred",
@@ -552,6 +560,6 @@ HANDLERS = {
 }
 
 
-for _model in (Queue, BlockedNumber):
+for _model in (Pbx, Queue, BlockedNumber):
     post_save.connect(forget_cache, sender=_model)
     post_delete.connect(forget_cache, sender=_model)

@@ -29,6 +29,15 @@ class Pbx(models.Model):
         _("protocol"), max_length=10, choices=Protocol.choices, default=Protocol.KEFU
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Opt-in: a PBX that runs its own ACD must not have Kefu ring agents.
+    route_url = models.URLField(
+        _("routing push URL"),
+        blank=True,
+        help_text=_(
+            "Leave empty if the PBX asks Kefu where to send each call. "
+            "Filled in, Kefu posts its routing decisions to this URL as soon as it takes them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("PBX")
@@ -381,6 +390,41 @@ class CallEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.key}"
+
+
+class RoutePush(models.Model):
+    """A routing decision Kefu posts to a PBX (push routing), kept until it
+    is delivered, no longer current, or given up."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("routing push", "Pending")
+        SENT = "sent", pgettext_lazy("routing push", "Sent")
+        STALE = "stale", pgettext_lazy("routing push", "No longer current")
+        FAILED = "failed", pgettext_lazy("routing push", "Failed")
+        # Left undelivered by a process that stopped.
+        LOST = "lost", pgettext_lazy("routing push", "Lost")
+
+    pbx = models.ForeignKey(Pbx, on_delete=models.CASCADE, related_name="pushes")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="pushes")
+    # The agent the decision rang, so a failed delivery can free them.
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["pbx", "status", "finished_at"])]
+        ordering = ["-created_at"]
+        verbose_name = _("routing push")
+        verbose_name_plural = _("routing pushes")
+
+    def __str__(self):
+        return f"{self.decision.get('action', '')} {self.call_id}"
 
 
 class BlockedNumber(models.Model):

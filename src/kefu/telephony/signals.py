@@ -6,6 +6,8 @@ from django.dispatch import Signal
 
 # call=Call: a call reached the center (before routing).
 call_offered = Signal()
+# call=Call: the call waits in a queue (a queued event, or a transfer to a queue).
+call_queued = Signal()
 # call=Call, agent=User: the call is ringing at an agent (screen pop).
 call_ringing = Signal()
 # call=Call, agent=User

@@ -1,8 +1,9 @@
 from django.db import transaction
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from kefu.telephony import agents
+from kefu.telephony import agents, pushes
+from kefu.telephony.models import Pbx
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -12,3 +13,17 @@ def release_wrapups():
     being routed (routing also releases it, to the second)."""
     with transaction.atomic():
         return agents.release_overdue_wrapups()
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("telephony-route-pushes")
+def push_routes():
+    return pushes.sweep()
+
+
+@db_task()
+def decide_waiting_call(pbx_id, call_id):
+    """A waiting call's overflow time has come (push routing)."""
+    pbx = Pbx.objects.filter(pk=pbx_id).first()
+    if pbx is not None:
+        pushes.decide(pbx, call_id)

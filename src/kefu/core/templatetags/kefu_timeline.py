@@ -68,6 +68,7 @@ VERB_STYLES = {
     "call.routed": ("route", "indigo"),
     "call.ring_no_answer": ("phone-x", "red"),
     "call.overflowed": ("arrows-split", "yellow"),
+    "call.push_failed": ("plug-connected-x", "red"),
     "call.held": ("player-pause", "orange"),
     "call.unheld": ("player-play", "green"),
     "call.transferred": ("transfer", "indigo"),
@@ -146,6 +147,11 @@ FIXED_TITLES = {
     "call.routed": lambda event: _named(event, _("Routed to %(name)s"), _("Routed")),
     "call.ring_no_answer": lambda event: _("Not picked up at the agent's phone"),
     "call.overflowed": lambda event: _named(event, _("Overflowed to %(name)s"), _("Overflowed")),
+    "call.push_failed": lambda event: _named(
+        event,
+        _("The PBX did not take the routing decision (%(name)s)"),
+        _("The PBX did not take the routing decision"),
+    ),
     "call.held": lambda event: _("Put on hold"),
     "call.unheld": lambda event: _("Taken off hold"),
     "call.recording": lambda event: _("Recording available"),
@@ -221,6 +227,13 @@ class _Values:
             self._coded[key] = model._default_manager.filter(code=code).first()
         return self._coded[key]
 
+    def row(self, model, pk):
+        """The row of ``model`` stored by its id (the agent a call went to)."""
+        key = (model, "pk", pk)
+        if key not in self._coded:
+            self._coded[key] = model._default_manager.filter(pk=pk).first()
+        return self._coded[key]
+
     def process_label(self, subject, kind, code):
         if self._labels is None:
             self._labels = {
@@ -263,6 +276,8 @@ class _Values:
             related = field.related_model
             if any(f.name == "code" for f in related._meta.get_fields()):
                 return str(self.coded(related, value) or value)
+        if field is not None and field.many_to_one and isinstance(value, int):
+            return str(self.row(field.related_model, value) or value)
         if isinstance(field, models.DateTimeField) and isinstance(value, str):
             try:
                 moment = datetime.fromisoformat(value)
