@@ -89,11 +89,7 @@ class Table:
         key = ("insert", names, on_conflict)
         sql = self._sql.get(key)
         if sql is None:
-            sql = self._insert_sql(names, 1)
-            if on_conflict:
-                sql += " ON CONFLICT ({}) DO NOTHING".format(
-                    ", ".join(quote(c) for c in on_conflict)
-                )
+            sql = self._insert_sql(names, 1, on_conflict)
             if returning:
                 sql += f" RETURNING {quote(self.pk.column)}"
             self._sql[key] = sql
@@ -104,37 +100,58 @@ class Table:
                 return row[0] if row else None
             return cursor.lastrowid if cursor.rowcount else None
 
-    def insert_many(self, rows):
+    def insert_many(self, rows, *, on_conflict=None):
         """Insert rows of the same fields (each with the defaults of the
-        others) in one statement, without answering their ids."""
+        others) in one statement, without answering their ids; with
+        ``on_conflict``, rows that exist already are left alone."""
         if not rows:
             return
         rows = [self._with_defaults(values) for values in rows]
         names = tuple(rows[0])
         params = [self.prepared(n, values[n]) for values in rows for n in names]
         with connection.cursor() as cursor:
-            cursor.execute(self._insert_sql(names, len(rows)), params)
+            cursor.execute(self._insert_sql(names, len(rows), on_conflict), params)
 
-    def _insert_sql(self, names, rows):
+    def create_many(self, rows, *, on_conflict=None):
+        """``insert_many`` answering the instances made, as if read back
+        (not those ``on_conflict`` left alone)."""
+        if not rows:
+            return []
+        rows = [self._with_defaults(values) for values in rows]
+        names = tuple(rows[0])
+        params = [self.prepared(n, values[n]) for values in rows for n in names]
+        sql = self._insert_sql(names, len(rows), on_conflict)
+        sql += " RETURNING {}".format(", ".join(quote(f.column) for f in self.fields))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [self.load(row) for row in cursor.fetchall()]
+
+    def _insert_sql(self, names, rows, on_conflict=None):
         placeholders = "({})".format(", ".join(["%s"] * len(names)))
-        return "INSERT INTO {} ({}) VALUES {}".format(
+        sql = "INSERT INTO {} ({}) VALUES {}".format(
             self.name,
             ", ".join(quote(self.by_attname[n].column) for n in names),
             ", ".join([placeholders] * rows),
         )
+        if on_conflict:
+            sql += " ON CONFLICT ({}) DO NOTHING".format(", ".join(quote(c) for c in on_conflict))
+        return sql
 
-    def create(self, **values):
-        """``insert`` and the instance, as if read back."""
+    def create(self, *, on_conflict=None, **values):
+        """``insert`` and the instance, as if read back; ``None`` when
+        ``on_conflict`` left an existing row alone."""
         values = self._with_defaults(values)
-        values[self.pk.attname] = self.insert(values)
+        values[self.pk.attname] = self.insert(values, on_conflict=on_conflict)
+        if values[self.pk.attname] is None:
+            return None
         row = [values[name] for name in self.attnames]
         instance = self.model.from_db(connection.alias, self.attnames, row)
         setattr(instance, _LOADED, dict(zip(self.attnames, row, strict=True)))
         return instance
 
-    def save(self, instance):
-        """UPDATE the columns that changed since the instance was read (all
-        of them for an instance the ORM read)."""
+    def _changed(self, instance):
+        """The columns that changed since the instance was read (all of
+        them for an instance the ORM read)."""
         loaded = getattr(instance, _LOADED, None)
         changed = {}
         for name in self.attnames:
@@ -143,11 +160,46 @@ class Table:
             value = getattr(instance, name)
             if loaded is None or name not in loaded or loaded[name] != value:
                 changed[name] = value
-        if not changed:
-            return
-        self.update(instance.pk, changed)
+        return changed
+
+    @staticmethod
+    def _saved(instance, changed):
+        loaded = getattr(instance, _LOADED, None)
         if loaded is not None:
             loaded.update(changed)
+
+    def save(self, instance):
+        """UPDATE the columns that changed since the instance was read."""
+        self.save_many([instance])
+
+    def save_many(self, instances):
+        """``save`` for many rows in one UPDATE: each column that changed in
+        any of them is set per row (``CASE`` on the id); the rows where it
+        did not change keep their value."""
+        changes = [(each, changed) for each in instances if (changed := self._changed(each))]
+        if len(changes) == 1:
+            instance, changed = changes[0]
+            self.update(instance.pk, changed)
+        elif changes:
+            pk_column = quote(self.pk.column)
+            names = sorted({name for _each, changed in changes for name in changed})
+            sets, params = [], []
+            for name in names:
+                column = quote(self.by_attname[name].column)
+                cases = []
+                for each, changed in changes:
+                    if name in changed:
+                        cases.append("WHEN %s THEN %s")
+                        params += [each.pk, self.prepared(name, changed[name])]
+                sets.append(f"{column} = CASE {pk_column} {' '.join(cases)} ELSE {column} END")
+            ids = [each.pk for each, _changed in changes]
+            execute(
+                f"UPDATE {self.name} SET {', '.join(sets)}"
+                f" WHERE {pk_column} IN ({', '.join(['%s'] * len(ids))})",
+                params + ids,
+            )
+        for instance, changed in changes:
+            self._saved(instance, changed)
 
     def update(self, pk, changes):
         key = ("update", tuple(changes))

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from kefu.core.api import validation_payload
 from kefu.customers import phones
-from kefu.customers.services import caller
 from kefu.telephony import agents, rows, signals
 from kefu.telephony.models import AgentStatus, BlockedNumber, Call, HangupSide, Pbx, Queue
 
@@ -200,9 +199,9 @@ def _ancestor_paths(unit):
 
 
 def receive(pbx, event: Event) -> Outcome:
-    """``apply`` in its own transaction (a savepoint inside a batch's); a
-    copy of a new call's first event that lost the race on the call's key
-    is applied again, to the call the winner created."""
+    """``apply`` in its own transaction; a copy of a new call's first
+    event that lost the race on the call's key is applied again, to the
+    call the winner created."""
     try:
         with transaction.atomic():
             return apply(pbx, event)
@@ -217,23 +216,32 @@ BATCH_LIMIT = 500
 def receive_batch(pbx, payloads) -> list[dict]:
     """A list of events in one transaction (a PBX listener that buffers its
     events): each applied as ``receive`` would, in order, with an answer
-    each. A malformed event is answered with its errors and the others go
-    on; the list itself must hold 1 to ``BATCH_LIMIT`` events."""
+    each, while the rows they touch are read and written once for the
+    whole list (``rows.one_batch``). A malformed event is answered with its
+    errors and the others go on; the list itself must hold 1 to
+    ``BATCH_LIMIT`` events."""
     if not isinstance(payloads, list) or not 1 <= len(payloads) <= BATCH_LIMIT:
         raise ValidationError(
             {"events": [_("Send a list of 1 to %(limit)d events.") % {"limit": BATCH_LIMIT}]}
         )
-    answers = []
-    with transaction.atomic():
-        for payload in payloads:
-            try:
-                outcome = receive(pbx, parse_event(payload))
-            except ValidationError as error:
-                answers.append({"result": "error", "errors": validation_payload(error)})
-                continue
-            answer = answer_for(outcome)
-            answer["result"] = "duplicate" if outcome.duplicate else "applied"
-            answers.append(answer)
+    answers = [None] * len(payloads)
+    events = []
+    for number, payload in enumerate(payloads):
+        try:
+            events.append((number, parse_event(payload)))
+        except ValidationError as error:
+            answers[number] = {"result": "error", "errors": validation_payload(error)}
+    if events:
+        with transaction.atomic(), rows.one_batch(pbx, [event for _n, event in events]):
+            for number, event in events:
+                try:
+                    outcome = apply(pbx, event)
+                except ValidationError as error:
+                    answers[number] = {"result": "error", "errors": validation_payload(error)}
+                    continue
+                answer = answer_for(outcome)
+                answer["result"] = "duplicate" if outcome.duplicate else "applied"
+                answers[number] = answer
     return answers
 
 
@@ -255,26 +263,35 @@ def apply(pbx, event: Event) -> Outcome:
     changes nothing, and a copy racing the first on PostgreSQL waits for it
     and finds it stored. A key the PBX used for another call is refused
     rather than taken for a repeat."""
+    # In a batch the stored keys are known before the call is made (and
+    # the error must not reach a batch's transaction, which has no savepoint).
+    _refuse_a_reused_key(event, rows.known_owner(event.key))
     with transaction.atomic(savepoint=False), rows.one_timeline_insert():
         call, created = _call_for(pbx, event)
         if not rows.add_event(pbx, call, event):
             # A key Kefu made holds the call id: only a PBX's own event id
             # can have been used for another call.
-            known = rows.call_of_event(pbx, event.key) if event.given_key else event.call_id
-            if known != event.call_id:
-                raise ValidationError(
-                    {
-                        "event_id": [
-                            _("This event id was already sent for another call (%(call)s).")
-                            % {"call": known}
-                        ]
-                    }
-                )
+            if event.given_key:
+                _refuse_a_reused_key(event, rows.call_of_event(pbx, event.key))
             return Outcome(call=call, duplicate=True)
+        if event.at < call.offered_at:
+            call.offered_at = event.at
         handler = HANDLERS[event.kind]
         outcome = handler(call, event, created) or Outcome(call=call)
         rows.save_call(call)
         return outcome
+
+
+def _refuse_a_reused_key(event, owner):
+    if owner is not None and owner != event.call_id:
+        raise ValidationError(
+            {
+                "event_id": [
+                    _("This event id was already sent for another call (%(call)s).")
+                    % {"call": owner}
+                ]
+            }
+        )
 
 
 def known_call(pbx, call_id):
@@ -289,8 +306,6 @@ def known_call(pbx, call_id):
 def _call_for(pbx, event):
     call = known_call(pbx, event.call_id)
     if call is not None:
-        if event.at < call.offered_at:
-            call.offered_at = event.at
         return call, False
     call = rows.create_call(
         pbx_id=pbx.pk,
@@ -352,7 +367,7 @@ def _identify(call):
     once per call (not cached: a customer registered a moment ago is
     recognised on their next call)."""
     number = call.caller if call.direction == Call.Direction.INBOUND else call.called
-    customer = caller(number) if number else None
+    customer = rows.caller(number) if number else None
     if customer is not None:
         call.customer_id = customer.id
         if customer.is_key:

@@ -4,9 +4,15 @@ statement cost more than the statement itself (see docs/benchmarks.md).
 
 Only reading and writing rows lives here; what an event means is decided in
 ``cti``, ``agents`` and ``acd``. Rows are read locked (``FOR UPDATE`` where
-the database has it) and written back with the columns that changed."""
+the database has it) and written back with the columns that changed.
+
+A batch of events (``one_batch``) reads all its calls, stored event keys and
+agent states in a statement each at its start, keeps them in memory while
+its events apply, and writes what changed at its end: a row once however
+many events changed it, and new rows in one INSERT per table."""
 
 import threading
+from collections import defaultdict
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
@@ -15,6 +21,7 @@ from django.db import connection
 
 from kefu.core.models import TimelineEvent
 from kefu.core.sql import Table, execute, for_update, quote
+from kefu.customers.services import callers
 from kefu.telephony.models import (
     AgentState,
     AgentStateLog,
@@ -55,63 +62,118 @@ def _call_with_agent(row):
     return call
 
 
-def locked_call(pbx, call_id):
-    """The PBX's call and its agent, the call locked; ``None`` if unknown."""
+def _placeholders(values):
+    return ", ".join(["%s"] * len(values))
+
+
+def _locked_calls(pbx, call_ids):
     sql = (
         f"SELECT {CALLS.columns('c')}, {USERS.columns('u')} FROM {CALLS.name} c"
         f" LEFT JOIN {USERS.name} u ON u.id = c.agent_id"
-        " WHERE c.pbx_id = %s AND c.call_id = %s" + for_update("c")
+        f" WHERE c.pbx_id = %s AND c.call_id IN ({_placeholders(call_ids)}) ORDER BY c.id"
+        + for_update("c")
     )
-    rows = _rows(sql, [pbx.pk, call_id])
-    if not rows:
-        return None
-    call = _call_with_agent(rows[0])
-    call.pbx = pbx
-    return call
+    calls = [_call_with_agent(row) for row in _rows(sql, [pbx.pk, *call_ids])]
+    for call in calls:
+        call.pbx = pbx
+    return calls
+
+
+def locked_call(pbx, call_id):
+    """The PBX's call and its agent, the call locked; ``None`` if unknown."""
+    batch = _batch()
+    if batch is not None:
+        # A batch read all its calls at its start.
+        return batch.calls.get(call_id)
+    found = _locked_calls(pbx, [call_id])
+    return found[0] if found else None
 
 
 def create_call(**values):
     return CALLS.create(**values)
 
 
+def caller(number):
+    """The customer calling from ``number`` (``customers.services.caller``)."""
+    batch = _batch()
+    if batch is not None and number in batch.callers:
+        return batch.callers[number]
+    return callers([number])[number]
+
+
 def save_call(call):
-    CALLS.save(call)
+    batch = _batch()
+    if batch is None:
+        CALLS.save(call)
+    else:
+        batch.changed_calls[call.pk] = call
+
+
+def known_owner(key):
+    """In a batch, the call id of the event already stored or applied
+    with this key; ``None`` outside a batch (the INSERT tells there)."""
+    batch = _batch()
+    return batch.owners.get(key) if batch is not None else None
 
 
 def add_event(pbx, call, event) -> bool:
     """Store an event; ``False`` when one with its key is stored already."""
-    stored = EVENTS.insert(
-        {
-            "pbx_id": pbx.pk,
-            "key": event.key,
-            "call_id": call.pk,
-            "kind": event.kind,
-            "occurred_at": event.at,
-            "payload": event.payload,
-        },
-        on_conflict=("pbx_id", "key"),
+    values = {
+        "pbx_id": pbx.pk,
+        "key": event.key,
+        "call_id": call.pk,
+        "kind": event.kind,
+        "occurred_at": event.at,
+        "payload": event.payload,
+    }
+    batch = _batch()
+    if batch is None:
+        return EVENTS.insert(values, on_conflict=("pbx_id", "key")) is not None
+    if event.key in batch.owners:
+        return False
+    batch.owners[event.key] = call.call_id
+    batch.events.append(values)
+    return True
+
+
+def _event_owners(pbx, *, keys=(), call_ids=()):
+    """{key: PBX call id} of the stored events with these keys, or of these calls."""
+    where = (
+        f"e.key IN ({_placeholders(keys)})" if keys else f"e.call_id IN ({_placeholders(call_ids)})"
     )
-    return stored is not None
+    rows = _rows(
+        f"SELECT e.key, c.call_id FROM {EVENTS.name} e JOIN {CALLS.name} c ON c.id = e.call_id"
+        f" WHERE e.pbx_id = %s AND {where}",
+        [pbx.pk, *(keys or call_ids)],
+    )
+    return dict(rows)
 
 
 def call_of_event(pbx, key):
     """The PBX's call id of the stored event with this key."""
-    rows = _rows(
-        f"SELECT c.call_id FROM {EVENTS.name} e JOIN {CALLS.name} c ON c.id = e.call_id"
-        " WHERE e.pbx_id = %s AND e.key = %s",
-        [pbx.pk, key],
-    )
-    return rows[0][0] if rows else None
+    return _event_owners(pbx, keys=[key]).get(key)
 
 
 def hold_events(call):
     """The call's held and unheld events as (kind, time), in time order."""
-    rows = _rows(
-        f"SELECT {HOLDS.columns('e')} FROM {EVENTS.name} e"
-        " WHERE e.call_id = %s AND e.kind IN ('held', 'unheld') ORDER BY e.occurred_at, e.id",
-        [call.pk],
-    )
-    return [(event.kind, event.occurred_at) for event in map(HOLDS.load, rows)]
+    batch = _batch()
+    found = []
+    if batch is None or call.pk not in batch.new_calls:
+        rows = _rows(
+            f"SELECT {HOLDS.columns('e')} FROM {EVENTS.name} e WHERE e.call_id = %s"
+            " AND e.kind IN ('held', 'unheld') ORDER BY e.occurred_at, e.id",
+            [call.pk],
+        )
+        found = [(event.kind, event.occurred_at) for event in map(HOLDS.load, rows)]
+    if batch is not None:
+        found += [
+            (values["kind"], values["occurred_at"])
+            for values in batch.events
+            if values["call_id"] == call.pk and values["kind"] in ("held", "unheld")
+        ]
+        # Stable: of two at the same time, the one stored first goes first.
+        found.sort(key=lambda held: held[1])
+    return found
 
 
 def _state_with_agent(row):
@@ -137,6 +199,10 @@ def _states(where, params, *, order="s.id", limit=None, join="", skip_locked=Fal
 
 def state_by_extension(extension):
     """The locked state of the agent at this extension, with the agent."""
+    batch = _batch()
+    if batch is not None:
+        # A batch read the states of every extension its events name.
+        return batch.extensions.get(extension)
     found = _states("s.extension = %s", [extension], limit=1)
     return found[0] if found else None
 
@@ -145,19 +211,32 @@ def locked_state(agent):
     known = getattr(agent, "_locked_state", None)
     if known is not None:
         return known
+    batch = _batch()
+    if batch is not None and agent.pk in batch.states:
+        return batch.states[agent.pk]
     found = _states("s.agent_id = %s", [agent.pk])
     if not found:
         return None
     state = found[0]
     state.agent = agent
+    if batch is not None:
+        batch.keep_state(state)
     return state
 
 
 def save_state(state):
-    STATES.save(state)
+    batch = _batch()
+    if batch is None:
+        STATES.save(state)
+    else:
+        batch.changed_states[state.pk] = state
 
 
 def close_state_log(agent_id, at):
+    batch = _batch()
+    if batch is not None:
+        batch.state_log[agent_id].append(("close", at))
+        return
     execute(
         f"UPDATE {STATE_LOG.name} SET ended_at = %s WHERE agent_id = %s AND ended_at IS NULL",
         [STATE_LOG.prepared("ended_at", at), agent_id],
@@ -165,11 +244,27 @@ def close_state_log(agent_id, at):
 
 
 def open_state_log(agent_id, status, reason, at):
+    batch = _batch()
+    if batch is not None:
+        batch.state_log[agent_id].append(("open", status, reason, at))
+        return
     STATE_LOG.insert({"agent_id": agent_id, "status": status, "reason": reason, "started_at": at})
 
 
 def end_wrapups(agent_id, at):
     """Close the wrap-up time of the agent's ended calls still open."""
+    batch = _batch()
+    if batch is not None:
+        # The batch's own calls may have ended in memory only.
+        for call in batch.calls.values():
+            if (
+                call.agent_id == agent_id
+                and call.answered_at
+                and call.ended_at
+                and call.wrapup_ended_at is None
+            ):
+                call.wrapup_ended_at = at
+                batch.changed_calls[call.pk] = call
     execute(
         f"UPDATE {CALLS.name} SET wrapup_ended_at = %s WHERE agent_id = %s"
         " AND answered_at IS NOT NULL AND ended_at IS NOT NULL AND wrapup_ended_at IS NULL",
@@ -178,6 +273,160 @@ def end_wrapups(agent_id, at):
 
 
 _local = threading.local()
+
+
+def _batch():
+    return getattr(_local, "batch", None)
+
+
+class _Batch:
+    """The rows of one batch of events, from its first read to its write."""
+
+    def __init__(self, pbx):
+        self.pbx = pbx
+        self.calls = {}  # PBX call id: Call, locked
+        self.new_calls = set()  # ids of the calls the batch made
+        self.owners = {}  # event key: PBX call id, stored or applied
+        self.events = []  # the CallEvent rows to insert
+        self.states = {}  # agent id: AgentState, locked
+        self.extensions = {}  # extension: AgentState
+        self.changed_calls = {}
+        self.changed_states = {}
+        self.state_log = defaultdict(list)  # agent id: closes and opens, in order
+        self.callers = {}  # number: customers.services.Caller or None
+
+    def keep_state(self, state):
+        self.states.setdefault(state.agent_id, state)
+        if state.extension:
+            self.extensions.setdefault(state.extension, state)
+
+    def read(self, events):
+        call_ids = sorted({event.call_id for event in events})
+        for call in _locked_calls(self.pbx, call_ids):
+            self.calls[call.call_id] = call
+        # After the calls' locks: a batch that held them has committed its events.
+        self.owners = _event_owners(self.pbx, keys=sorted({event.key for event in events}))
+        self._create_calls(events)
+        self.callers = callers(
+            {
+                event.caller if event.direction == Call.Direction.INBOUND else event.called
+                for event in events
+                if event.kind == "offered"
+            }
+            - {""}
+        )
+        references = sorted(
+            {
+                name
+                for event in events
+                for name in (event.agent, event.extension, event.target_agent)
+                if name
+            }
+        )
+        agent_ids = sorted({call.agent_id for call in self.calls.values() if call.agent_id})
+        where = []
+        if references:
+            where.append(f"s.extension IN ({_placeholders(references)})")
+        if agent_ids:
+            where.append(f"s.agent_id IN ({_placeholders(agent_ids)})")
+        if where:
+            for state in _states(" OR ".join(where), [*references, *agent_ids]):
+                self.keep_state(state)
+
+    def _create_calls(self, events):
+        """The calls the batch's events are the first of, in one INSERT,
+        each as its first event creates it (``cti``); not those whose
+        every event repeats another call's event id."""
+        first = {}
+        for event in events:
+            if (
+                event.call_id in self.calls
+                or self.owners.get(event.key, event.call_id) != event.call_id
+            ):
+                continue
+            first.setdefault(event.call_id, event)
+        made = CALLS.create_many(
+            [
+                {
+                    "pbx_id": self.pbx.pk,
+                    "call_id": event.call_id,
+                    "unit_id": self.pbx.unit_id,
+                    "offered_at": event.at,
+                    "direction": event.direction,
+                }
+                for event in first.values()
+            ],
+            on_conflict=("pbx_id", "call_id"),
+        )
+        for call in made:
+            call.pbx = self.pbx
+            self.calls[call.call_id] = call
+            self.new_calls.add(call.pk)
+        raced = sorted(set(first) - set(self.calls))
+        if raced:
+            # Other requests made these calls a moment ago: wait for them,
+            # and learn the events they stored.
+            for call in _locked_calls(self.pbx, raced):
+                self.calls[call.call_id] = call
+            self.owners.update(_event_owners(self.pbx, call_ids=[self.calls[c].pk for c in raced]))
+
+    def write(self):
+        EVENTS.insert_many(self.events, on_conflict=("pbx_id", "key"))
+        CALLS.save_many(self.changed_calls.values())
+        self._write_state_log()
+        STATES.save_many(self.changed_states.values())
+
+    def _write_state_log(self):
+        """The log rows the batch's moves opened, each closed by the next
+        move; the row open before the batch closed by its first move."""
+        closing = {}
+        opened = []
+        for agent_id, moves in self.state_log.items():
+            mine = []
+            for move in moves:
+                if move[0] == "open":
+                    _open, status, reason, at = move
+                    mine.append(
+                        {
+                            "agent_id": agent_id,
+                            "status": status,
+                            "reason": reason,
+                            "started_at": at,
+                            "ended_at": None,
+                        }
+                    )
+                elif mine and mine[-1]["ended_at"] is None:
+                    mine[-1]["ended_at"] = move[1]
+                elif not mine:
+                    closing.setdefault(agent_id, move[1])
+            opened += mine
+        if closing:
+            cases = " ".join(["WHEN %s THEN %s"] * len(closing))
+            params = []
+            for agent_id, at in closing.items():
+                params += [agent_id, STATE_LOG.prepared("ended_at", at)]
+            execute(
+                f"UPDATE {STATE_LOG.name} SET ended_at = CASE agent_id {cases} END"
+                f" WHERE ended_at IS NULL AND agent_id IN ({_placeholders(closing)})",
+                [*params, *closing],
+            )
+        STATE_LOG.insert_many(opened)
+
+
+@contextmanager
+def one_batch(pbx, events):
+    """Apply ``events`` (parsed, of ``pbx``) inside: their rows are read
+    at the start and written at the end (see the module's docstring). On
+    an error nothing is written: the transaction is rolled back anyway."""
+    batch = _Batch(pbx)
+    with one_timeline_insert():
+        batch.read(events)
+        _local.batch = batch
+        try:
+            yield
+        finally:
+            _local.batch = None
+        batch.write()
 
 
 @contextmanager

@@ -1,10 +1,16 @@
 """Events in batches: one transaction, an answer per event, in order."""
 
+import threading
+from datetime import timedelta
+
 import pytest
+from django.db import connection
 
 from kefu.core.models import TimelineEvent
-from kefu.telephony.models import AgentState, AgentStatus, Call, CallEvent
-from kefu.telephony.tests.conftest import at
+from kefu.telephony import cti, rows
+from kefu.telephony.models import AgentState, AgentStateLog, AgentStatus, Call, CallEvent
+from kefu.telephony.tests.conftest import T0, at
+from kefu.telephony.tests.factories import PbxFactory
 
 URL = "/api/cti/east-pbx-token-0001/"
 BATCH = URL + "batch/"
@@ -116,3 +122,115 @@ def test_an_event_id_reused_for_another_call_is_refused(pbx_client, pbx, queue):
     assert "event_id" in answers[0]["errors"]
     assert sorted(Call.objects.values_list("call_id", flat=True)) == ["a", "c"]
     assert CallEvent.objects.count() == 2
+
+
+def two_calls(extension, prefix):
+    """Two calls one after the other at one agent: ring, answer, end, and
+    the second rings while the agent is in after-call work."""
+    events = []
+    for n, start in ((1, 0), (2, 200)):
+        call_id = f"{prefix}{n}"
+        events += [
+            {"event": "offered", "call_id": call_id, "caller": "13812345678", "at": at(start)},
+            {"event": "queued", "call_id": call_id, "queue": "service", "at": at(start + 1)},
+            {"event": "ringing", "call_id": call_id, "extension": extension, "at": at(start + 3)},
+            {"event": "answered", "call_id": call_id, "extension": extension, "at": at(start + 6)},
+            {"event": "ended", "call_id": call_id, "cause": "normal", "at": at(start + 150)},
+        ]
+    return events
+
+
+def log_since_t0(agent):
+    return [
+        (row.status, row.started_at - T0, row.ended_at and row.ended_at - T0)
+        for row in AgentStateLog.objects.filter(agent=agent, started_at__gte=T0).order_by(
+            "started_at", "id"
+        )
+    ]
+
+
+def test_an_agents_moves_in_one_batch_are_logged_as_one_by_one(
+    pbx_client, pbx, queue, ready_agents
+):
+    batched, single = ready_agents
+    assert post_batch(pbx_client, two_calls("8001", "b")).status_code == 200
+    for event in two_calls("8002", "s"):
+        assert pbx_client.post(URL, event, format="json").status_code == 200
+    assert log_since_t0(batched) == log_since_t0(single)
+    assert [status for status, _start, _end in log_since_t0(batched)] == [
+        AgentStatus.RINGING,
+        AgentStatus.ON_CALL,
+        AgentStatus.WRAP_UP,
+        AgentStatus.RINGING,
+        AgentStatus.ON_CALL,
+        AgentStatus.WRAP_UP,
+    ]
+    # The row open before the batch (ready) was closed by its first move.
+    assert AgentStateLog.objects.filter(agent=batched, ended_at=None).count() == 1
+    fields = ["wrapup_ended_at", "ringing_at", "answered_at", "ended_at", "status", "disposition"]
+    for n in (1, 2):
+        b = Call.objects.values(*fields).get(call_id=f"b{n}")
+        assert b == Call.objects.values(*fields).get(call_id=f"s{n}")
+    # The first call's after-call work ended when the second rang.
+    assert Call.objects.get(call_id="b1").wrapup_ended_at == T0 + timedelta(seconds=203)
+    state = {f: getattr(AgentState.objects.get(agent=batched), f) for f in ("status", "since")}
+    other = {f: getattr(AgentState.objects.get(agent=single), f) for f in ("status", "since")}
+    assert state == other == {"status": AgentStatus.WRAP_UP, "since": T0 + timedelta(seconds=350)}
+
+
+def test_an_event_twice_in_one_batch_is_applied_once(pbx_client, pbx, queue, ready_agents):
+    transfer = {
+        "event": "transferred",
+        "call_id": "t1",
+        "target_queue": "service",
+        "at": at(20),
+    }
+    events = call_events("t1")[:4] + [transfer, transfer]
+    answers = post_batch(pbx_client, events).json()
+    assert [a["result"] for a in answers] == ["applied"] * 5 + ["duplicate"]
+    assert Call.objects.get(call_id="t1").transfers == 1
+    assert CallEvent.objects.filter(kind="transferred").count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite runs one writing transaction at a time"
+)
+def test_batches_racing_on_a_new_call_apply_each_event_once(transactional_db, org, monkeypatch):
+    """Two PBX listeners post overlapping batches of a call Kefu has not
+    seen yet at the same moment: both find no call, one makes it, the
+    other waits for it and finds the events it stored."""
+    pbx = PbxFactory(unit=org["east"], token="race-pbx-token-0001")
+    events = call_events("race")[:2] + [
+        {"event": "transferred", "call_id": "race", "target_queue": "service", "at": at(20)}
+    ]
+    barrier = threading.Barrier(2)
+    both_looked = threading.Barrier(2)
+    create_calls = rows._Batch._create_calls
+
+    def create_after_both_looked(batch, events):
+        both_looked.wait()
+        return create_calls(batch, events)
+
+    monkeypatch.setattr(rows._Batch, "_create_calls", create_after_both_looked)
+    answers, errors = [], []
+
+    def post():
+        try:
+            barrier.wait()
+            answers.append(cti.receive_batch(pbx, events))
+        except Exception as error:  # handed to the test thread below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    results = sorted(tuple(a["result"] for a in batch) for batch in answers)
+    assert results == [("applied",) * 3, ("duplicate",) * 3]
+    call = Call.objects.get(call_id="race")
+    assert call.transfers == 1
+    assert CallEvent.objects.filter(call=call).count() == 3
