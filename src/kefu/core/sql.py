@@ -7,9 +7,20 @@ SELECT into model instances (converted as the ORM converts them), inserts
 rows with the fields' defaults, and saves only the columns that changed
 since the row was read."""
 
+from typing import NamedTuple
+
 from django.db import connection, models
 
 _LOADED = "_sql_loaded"
+
+
+class Statement(NamedTuple):
+    """A statement to run later with others (``execute_all``); ``done``
+    is called once it has run."""
+
+    sql: str
+    params: list
+    done: object = None
 
 
 def quote(name):
@@ -100,30 +111,27 @@ class Table:
                 return row[0] if row else None
             return cursor.lastrowid if cursor.rowcount else None
 
-    def insert_many(self, rows, *, on_conflict=None):
+    def insert_many_statement(self, rows, *, on_conflict=None):
         """Insert rows of the same fields (each with the defaults of the
-        others) in one statement, without answering their ids; with
-        ``on_conflict``, rows that exist already are left alone."""
+        others) in one statement, to run later (``execute_all``), without
+        answering their ids; with ``on_conflict``, rows that exist already
+        are left alone. ``None`` for no rows."""
         if not rows:
-            return
+            return None
         rows = [self._with_defaults(values) for values in rows]
         names = tuple(rows[0])
         params = [self.prepared(n, values[n]) for values in rows for n in names]
-        with connection.cursor() as cursor:
-            cursor.execute(self._insert_sql(names, len(rows), on_conflict), params)
+        return Statement(self._insert_sql(names, len(rows), on_conflict), params)
 
     def create_many(self, rows, *, on_conflict=None):
-        """``insert_many`` answering the instances made, as if read back
-        (not those ``on_conflict`` left alone)."""
-        if not rows:
+        """Insert rows at once (``insert_many_statement``) and answer the
+        instances made, as if read back (not those ``on_conflict`` left alone)."""
+        statement = self.insert_many_statement(rows, on_conflict=on_conflict)
+        if statement is None:
             return []
-        rows = [self._with_defaults(values) for values in rows]
-        names = tuple(rows[0])
-        params = [self.prepared(n, values[n]) for values in rows for n in names]
-        sql = self._insert_sql(names, len(rows), on_conflict)
-        sql += " RETURNING {}".format(", ".join(quote(f.column) for f in self.fields))
+        returning = ", ".join(quote(f.column) for f in self.fields)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(f"{statement.sql} RETURNING {returning}", statement.params)
             return [self.load(row) for row in cursor.fetchall()]
 
     def _insert_sql(self, names, rows, on_conflict=None):
@@ -162,26 +170,24 @@ class Table:
                 changed[name] = value
         return changed
 
-    @staticmethod
-    def _saved(instance, changed):
-        loaded = getattr(instance, _LOADED, None)
-        if loaded is not None:
-            loaded.update(changed)
-
     def save(self, instance):
         """UPDATE the columns that changed since the instance was read."""
-        self.save_many([instance])
+        execute_all([self.save_statement([instance])])
 
-    def save_many(self, instances):
-        """``save`` for many rows in one UPDATE: each column that changed in
-        any of them is set per row (``CASE`` on the id); the rows where it
-        did not change keep their value."""
+    def save_statement(self, instances):
+        """``save`` of many rows as one UPDATE, to run later
+        (``execute_all``): each column that changed in any of them is set
+        per row (``CASE`` on the id); the rows where it did not change keep
+        their value. ``None`` when nothing changed."""
         changes = [(each, changed) for each in instances if (changed := self._changed(each))]
+        if not changes:
+            return None
+        pk_column = quote(self.pk.column)
         if len(changes) == 1:
             instance, changed = changes[0]
-            self.update(instance.pk, changed)
-        elif changes:
-            pk_column = quote(self.pk.column)
+            sql = self._update_sql(tuple(changed))
+            params = [self.prepared(n, v) for n, v in changed.items()] + [instance.pk]
+        else:
             names = sorted({name for _each, changed in changes for name in changed})
             sets, params = [], []
             for name in names:
@@ -193,26 +199,30 @@ class Table:
                         params += [each.pk, self.prepared(name, changed[name])]
                 sets.append(f"{column} = CASE {pk_column} {' '.join(cases)} ELSE {column} END")
             ids = [each.pk for each, _changed in changes]
-            execute(
+            sql = (
                 f"UPDATE {self.name} SET {', '.join(sets)}"
-                f" WHERE {pk_column} IN ({', '.join(['%s'] * len(ids))})",
-                params + ids,
+                f" WHERE {pk_column} IN ({', '.join(['%s'] * len(ids))})"
             )
-        for instance, changed in changes:
-            self._saved(instance, changed)
+            params += ids
 
-    def update(self, pk, changes):
-        key = ("update", tuple(changes))
+        def saved():
+            for instance, changed in changes:
+                loaded = getattr(instance, _LOADED, None)
+                if loaded is not None:
+                    loaded.update(changed)
+
+        return Statement(sql, params, saved)
+
+    def _update_sql(self, names):
+        key = ("update", names)
         sql = self._sql.get(key)
         if sql is None:
             sql = self._sql[key] = "UPDATE {} SET {} WHERE {} = %s".format(
                 self.name,
-                ", ".join(f"{quote(self.by_attname[n].column)} = %s" for n in changes),
+                ", ".join(f"{quote(self.by_attname[n].column)} = %s" for n in names),
                 quote(self.pk.column),
             )
-        params = [self.prepared(n, v) for n, v in changes.items()] + [pk]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        return sql
 
 
 def _adapter(field):
@@ -246,3 +256,21 @@ def execute(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def execute_all(statements):
+    """Run statements (``None`` ones skipped) in order: in one round trip
+    on PostgreSQL, whose client-side binding takes several statements in
+    one ``execute``; one by one elsewhere."""
+    statements = [each for each in statements if each is not None]
+    if len(statements) > 1 and connection.vendor == "postgresql":
+        execute(
+            "; ".join(each.sql for each in statements),
+            [param for each in statements for param in each.params],
+        )
+    else:
+        for each in statements:
+            execute(each.sql, each.params)
+    for each in statements:
+        if each.done is not None:
+            each.done()

@@ -55,7 +55,7 @@ def _route(pbx, payload) -> dict:
         raise ValidationError({"call_id": [_("Send a JSON object.")]})
     event = cti.parse_event(dict(payload, event="offered"))
     at = event.at
-    with transaction.atomic(), rows.one_timeline_insert():
+    with transaction.atomic(), rows.one_unit():
         call = cti.known_call(pbx, event.call_id)
         if call is None or not call.caller:
             # Kefu has not had the call's offer: this request stands for it.

@@ -266,7 +266,7 @@ def apply(pbx, event: Event) -> Outcome:
     # In a batch the stored keys are known before the call is made (and
     # the error must not reach a batch's transaction, which has no savepoint).
     _refuse_a_reused_key(event, rows.known_owner(event.key))
-    with transaction.atomic(savepoint=False), rows.one_timeline_insert():
+    with transaction.atomic(savepoint=False), rows.one_unit():
         call, created = _call_for(pbx, event)
         if not rows.add_event(pbx, call, event):
             # A key Kefu made holds the call id: only a PBX's own event id

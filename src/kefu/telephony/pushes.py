@@ -72,7 +72,7 @@ def decide(pbx, call_id, *, now=None) -> RoutePush | None:
     now = now or timezone.now()
     if not pushes_to(pbx) or is_paused(pbx, now):
         return None
-    with transaction.atomic(), rows.one_timeline_insert():
+    with transaction.atomic(), rows.one_unit():
         call = cti.known_call(pbx, call_id)
         if call is None or call.status not in WAITING or call.after_hours:
             return None
@@ -240,7 +240,7 @@ def give_up(push, error, status=RoutePush.Status.FAILED):
     waits again). A failure pauses pushes to the PBX; a lost push does not."""
     log.warning("Routing push %s to %s given up: %s", push.pk, push.pbx, error)
     _finish(push, status, error)
-    with rows.one_timeline_insert():
+    with rows.one_unit():
         call = cti.known_call(push.pbx, push.call.call_id)
         if call is None or not is_current(push, call):
             return

@@ -6,10 +6,13 @@ Only reading and writing rows lives here; what an event means is decided in
 ``cti``, ``agents`` and ``acd``. Rows are read locked (``FOR UPDATE`` where
 the database has it) and written back with the columns that changed.
 
-A batch of events (``one_batch``) reads all its calls, stored event keys and
-agent states in a statement each at its start, keeps them in memory while
-its events apply, and writes what changed at its end: a row once however
-many events changed it, and new rows in one INSERT per table."""
+An event, a routing decision or a batch of events is one unit of work
+(``one_unit``, ``one_batch``): a row it reads is kept, so it is read once,
+and what it writes is written at its end, a row once however often it
+changed and new rows in one INSERT per table, all in one round trip on
+PostgreSQL. A batch also reads all its calls, stored event keys, callers and
+agent states up front, a statement each. Outside a unit (an agent's own
+state change) rows are written at once."""
 
 import threading
 from collections import defaultdict
@@ -20,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from kefu.core.models import TimelineEvent
-from kefu.core.sql import Table, execute, for_update, quote
+from kefu.core.sql import Statement, Table, execute, execute_all, for_update, quote
 from kefu.customers.services import callers
 from kefu.telephony.models import (
     AgentState,
@@ -46,6 +49,7 @@ TIMELINE = Table(TimelineEvent)
 # Written into the SQL, not bound, so that the planners match the partial
 # indexes on waiting calls and ready agents.
 WAITING = f"('{Call.Status.OFFERED}', '{Call.Status.QUEUED}')"
+EVENT_KEY = ("pbx_id", "key")
 
 
 def _rows(sql, params):
@@ -54,16 +58,197 @@ def _rows(sql, params):
         return cursor.fetchall()
 
 
+def _placeholders(values):
+    return ", ".join(["%s"] * len(values))
+
+
+class _Unit:
+    """What one unit of work has read and will write."""
+
+    def __init__(self, pbx=None):
+        self.pbx = pbx
+        # A batch read everything its events need up front: what it did
+        # not find does not exist.
+        self.complete = False
+        self.calls = {}  # PBX call id: Call, locked
+        self.new_calls = set()  # ids of the calls a batch made
+        self.owners = {}  # event key: PBX call id, stored or applied (a batch)
+        self.callers = {}  # number: customers.services.Caller or None (a batch)
+        self.states = {}  # agent id: AgentState, locked
+        self.extensions = {}  # extension: AgentState
+        self.events = []  # CallEvent rows to insert (a batch)
+        self.changed_calls = {}
+        self.changed_states = {}
+        self.state_log = defaultdict(list)  # agent id: closes and opens, in order
+        self.timeline = []
+
+    def keep_call(self, call):
+        self.calls.setdefault(call.call_id, call)
+
+    def keep_state(self, state):
+        self.states.setdefault(state.agent_id, state)
+        if state.extension:
+            self.extensions.setdefault(state.extension, state)
+
+    def read(self, events):
+        """All a batch of ``events`` will read, up front."""
+        self.complete = True
+        for call in _locked_calls(self.pbx, sorted({event.call_id for event in events})):
+            self.keep_call(call)
+        # After the calls' locks: a batch that held them has committed its events.
+        self.owners = _event_owners(self.pbx, keys=sorted({event.key for event in events}))
+        self._create_calls(events)
+        numbers = {
+            event.caller if event.direction == Call.Direction.INBOUND else event.called
+            for event in events
+            if event.kind == "offered"
+        }
+        self.callers = callers(numbers - {""})
+        references = sorted(
+            {
+                name
+                for event in events
+                for name in (event.agent, event.extension, event.target_agent)
+                if name
+            }
+        )
+        agent_ids = sorted({call.agent_id for call in self.calls.values() if call.agent_id})
+        where = []
+        if references:
+            where.append(f"s.extension IN ({_placeholders(references)})")
+        if agent_ids:
+            where.append(f"s.agent_id IN ({_placeholders(agent_ids)})")
+        if where:
+            for state in _states(" OR ".join(where), [*references, *agent_ids]):
+                self.keep_state(state)
+
+    def _create_calls(self, events):
+        """The calls the batch's events are the first of, in one INSERT,
+        each as its first event creates it (``cti``); not those whose
+        every event repeats another call's event id."""
+        first = {}
+        for event in events:
+            if event.call_id in self.calls:
+                continue
+            if self.owners.get(event.key, event.call_id) == event.call_id:
+                first.setdefault(event.call_id, event)
+        made = CALLS.create_many(
+            [
+                {
+                    "pbx_id": self.pbx.pk,
+                    "call_id": event.call_id,
+                    "unit_id": self.pbx.unit_id,
+                    "offered_at": event.at,
+                    "direction": event.direction,
+                }
+                for event in first.values()
+            ],
+            on_conflict=("pbx_id", "call_id"),
+        )
+        for call in made:
+            call.pbx = self.pbx
+            self.keep_call(call)
+            self.new_calls.add(call.pk)
+        raced = sorted(set(first) - set(self.calls))
+        if raced:
+            # Other requests made these calls a moment ago: wait for them,
+            # and learn the events they stored.
+            for call in _locked_calls(self.pbx, raced):
+                self.keep_call(call)
+            self.owners.update(_event_owners(self.pbx, call_ids=[self.calls[c].pk for c in raced]))
+
+    def write(self):
+        """Everything changed so far, in one round trip where the database
+        allows; the unit goes on (a read that must see it, or its end)."""
+        execute_all(
+            [
+                EVENTS.insert_many_statement(self.events, on_conflict=EVENT_KEY),
+                CALLS.save_statement(self.changed_calls.values()),
+                *self._state_log_statements(),
+                STATES.save_statement(self.changed_states.values()),
+                TIMELINE.insert_many_statement(self.timeline),
+            ]
+        )
+        self.events, self.timeline = [], []
+        self.changed_calls, self.changed_states = {}, {}
+        self.state_log = defaultdict(list)
+
+    def _state_log_statements(self):
+        """The log rows the unit's moves opened, each closed by the next
+        move; the row open before the unit closed by its first move."""
+        closing = {}
+        opened = []
+        for agent_id, moves in self.state_log.items():
+            mine = []
+            for move in moves:
+                if move[0] == "open":
+                    _open, status, reason, at = move
+                    mine.append(
+                        {
+                            "agent_id": agent_id,
+                            "status": status,
+                            "reason": reason,
+                            "started_at": at,
+                            "ended_at": None,
+                        }
+                    )
+                elif mine and mine[-1]["ended_at"] is None:
+                    mine[-1]["ended_at"] = move[1]
+                elif not mine:
+                    closing.setdefault(agent_id, move[1])
+            opened += mine
+        statements = []
+        if closing:
+            statements.append(_close_state_log_statement(closing))
+        statements.append(STATE_LOG.insert_many_statement(opened))
+        return statements
+
+
+_local = threading.local()
+
+
+def _unit():
+    return getattr(_local, "unit", None)
+
+
+@contextmanager
+def one_unit():
+    """Read rows once and write them at the end (the module's docstring);
+    nested, the outermost unit writes. On an error nothing is written: the
+    transaction is rolled back anyway."""
+    if _unit() is not None:
+        yield
+        return
+    with _running(_Unit()):
+        yield
+
+
+@contextmanager
+def one_batch(pbx, events):
+    """A unit for a batch of ``events`` (parsed, of ``pbx``), which reads
+    all its rows up front."""
+    unit = _Unit(pbx)
+    unit.read(events)
+    with _running(unit):
+        yield
+
+
+@contextmanager
+def _running(unit):
+    _local.unit = unit
+    try:
+        yield
+    finally:
+        _local.unit = None
+    unit.write()
+
+
 def _call_with_agent(row):
     call = CALLS.load(row[: len(CALLS)])
     agent = USERS.load(row[len(CALLS) :])
     if agent is not None:
         call.agent = agent
     return call
-
-
-def _placeholders(values):
-    return ", ".join(["%s"] * len(values))
 
 
 def _locked_calls(pbx, call_ids):
@@ -81,39 +266,46 @@ def _locked_calls(pbx, call_ids):
 
 def locked_call(pbx, call_id):
     """The PBX's call and its agent, the call locked; ``None`` if unknown."""
-    batch = _batch()
-    if batch is not None:
-        # A batch read all its calls at its start.
-        return batch.calls.get(call_id)
+    unit = _unit()
+    if unit is not None and (call_id in unit.calls or unit.complete):
+        return unit.calls.get(call_id)
     found = _locked_calls(pbx, [call_id])
-    return found[0] if found else None
+    if not found:
+        return None
+    if unit is not None:
+        unit.keep_call(found[0])
+    return found[0]
 
 
 def create_call(**values):
-    return CALLS.create(**values)
+    call = CALLS.create(**values)
+    unit = _unit()
+    if unit is not None:
+        unit.keep_call(call)
+    return call
 
 
 def caller(number):
     """The customer calling from ``number`` (``customers.services.caller``)."""
-    batch = _batch()
-    if batch is not None and number in batch.callers:
-        return batch.callers[number]
+    unit = _unit()
+    if unit is not None and number in unit.callers:
+        return unit.callers[number]
     return callers([number])[number]
 
 
 def save_call(call):
-    batch = _batch()
-    if batch is None:
+    unit = _unit()
+    if unit is None:
         CALLS.save(call)
     else:
-        batch.changed_calls[call.pk] = call
+        unit.changed_calls[call.pk] = call
 
 
 def known_owner(key):
     """In a batch, the call id of the event already stored or applied
-    with this key; ``None`` outside a batch (the INSERT tells there)."""
-    batch = _batch()
-    return batch.owners.get(key) if batch is not None else None
+    with this key; ``None`` elsewhere (storing the event tells there)."""
+    unit = _unit()
+    return unit.owners.get(key) if unit is not None else None
 
 
 def add_event(pbx, call, event) -> bool:
@@ -126,13 +318,13 @@ def add_event(pbx, call, event) -> bool:
         "occurred_at": event.at,
         "payload": event.payload,
     }
-    batch = _batch()
-    if batch is None:
-        return EVENTS.insert(values, on_conflict=("pbx_id", "key")) is not None
-    if event.key in batch.owners:
+    unit = _unit()
+    if unit is None or not unit.complete:
+        return EVENTS.insert(values, on_conflict=EVENT_KEY) is not None
+    if event.key in unit.owners:
         return False
-    batch.owners[event.key] = call.call_id
-    batch.events.append(values)
+    unit.owners[event.key] = call.call_id
+    unit.events.append(values)
     return True
 
 
@@ -156,19 +348,19 @@ def call_of_event(pbx, key):
 
 def hold_events(call):
     """The call's held and unheld events as (kind, time), in time order."""
-    batch = _batch()
+    unit = _unit()
     found = []
-    if batch is None or call.pk not in batch.new_calls:
+    if unit is None or call.pk not in unit.new_calls:
         rows = _rows(
             f"SELECT {HOLDS.columns('e')} FROM {EVENTS.name} e WHERE e.call_id = %s"
             " AND e.kind IN ('held', 'unheld') ORDER BY e.occurred_at, e.id",
             [call.pk],
         )
         found = [(event.kind, event.occurred_at) for event in map(HOLDS.load, rows)]
-    if batch is not None:
+    if unit is not None and unit.events:
         found += [
             (values["kind"], values["occurred_at"])
-            for values in batch.events
+            for values in unit.events
             if values["call_id"] == call.pk and values["kind"] in ("held", "unheld")
         ]
         # Stable: of two at the same time, the one stored first goes first.
@@ -199,64 +391,79 @@ def _states(where, params, *, order="s.id", limit=None, join="", skip_locked=Fal
 
 def state_by_extension(extension):
     """The locked state of the agent at this extension, with the agent."""
-    batch = _batch()
-    if batch is not None:
-        # A batch read the states of every extension its events name.
-        return batch.extensions.get(extension)
+    unit = _unit()
+    if unit is not None and (extension in unit.extensions or unit.complete):
+        return unit.extensions.get(extension)
     found = _states("s.extension = %s", [extension], limit=1)
-    return found[0] if found else None
+    if not found:
+        return None
+    if unit is not None:
+        unit.keep_state(found[0])
+    return found[0]
 
 
 def locked_state(agent):
     known = getattr(agent, "_locked_state", None)
     if known is not None:
         return known
-    batch = _batch()
-    if batch is not None and agent.pk in batch.states:
-        return batch.states[agent.pk]
+    unit = _unit()
+    if unit is not None and agent.pk in unit.states:
+        return unit.states[agent.pk]
     found = _states("s.agent_id = %s", [agent.pk])
     if not found:
         return None
     state = found[0]
     state.agent = agent
-    if batch is not None:
-        batch.keep_state(state)
+    if unit is not None:
+        unit.keep_state(state)
     return state
 
 
 def save_state(state):
-    batch = _batch()
-    if batch is None:
+    unit = _unit()
+    if unit is None:
         STATES.save(state)
     else:
-        batch.changed_states[state.pk] = state
+        unit.changed_states[state.pk] = state
 
 
-def close_state_log(agent_id, at):
-    batch = _batch()
-    if batch is not None:
-        batch.state_log[agent_id].append(("close", at))
-        return
-    execute(
-        f"UPDATE {STATE_LOG.name} SET ended_at = %s WHERE agent_id = %s AND ended_at IS NULL",
-        [STATE_LOG.prepared("ended_at", at), agent_id],
+def _close_state_log_statement(closing):
+    """Close the open log row of each agent of ``{agent id: time}``."""
+    cases = " ".join(["WHEN %s THEN %s"] * len(closing))
+    params = []
+    for agent_id, at in closing.items():
+        params += [agent_id, STATE_LOG.prepared("ended_at", at)]
+    return Statement(
+        f"UPDATE {STATE_LOG.name} SET ended_at = CASE agent_id {cases} END"
+        f" WHERE ended_at IS NULL AND agent_id IN ({_placeholders(closing)})",
+        [*params, *closing],
     )
 
 
+def close_state_log(agent_id, at):
+    unit = _unit()
+    if unit is None:
+        execute_all([_close_state_log_statement({agent_id: at})])
+    else:
+        unit.state_log[agent_id].append(("close", at))
+
+
 def open_state_log(agent_id, status, reason, at):
-    batch = _batch()
-    if batch is not None:
-        batch.state_log[agent_id].append(("open", status, reason, at))
-        return
-    STATE_LOG.insert({"agent_id": agent_id, "status": status, "reason": reason, "started_at": at})
+    unit = _unit()
+    if unit is None:
+        STATE_LOG.insert(
+            {"agent_id": agent_id, "status": status, "reason": reason, "started_at": at}
+        )
+    else:
+        unit.state_log[agent_id].append(("open", status, reason, at))
 
 
 def end_wrapups(agent_id, at):
     """Close the wrap-up time of the agent's ended calls still open."""
-    batch = _batch()
-    if batch is not None:
-        # The batch's own calls may have ended in memory only.
-        for call in batch.calls.values():
+    unit = _unit()
+    if unit is not None:
+        # The unit's own calls may have ended in memory only.
+        for call in unit.calls.values():
             if (
                 call.agent_id == agent_id
                 and call.answered_at
@@ -264,187 +471,12 @@ def end_wrapups(agent_id, at):
                 and call.wrapup_ended_at is None
             ):
                 call.wrapup_ended_at = at
-                batch.changed_calls[call.pk] = call
+                unit.changed_calls[call.pk] = call
     execute(
         f"UPDATE {CALLS.name} SET wrapup_ended_at = %s WHERE agent_id = %s"
         " AND answered_at IS NOT NULL AND ended_at IS NOT NULL AND wrapup_ended_at IS NULL",
         [CALLS.prepared("wrapup_ended_at", at), agent_id],
     )
-
-
-_local = threading.local()
-
-
-def _batch():
-    return getattr(_local, "batch", None)
-
-
-class _Batch:
-    """The rows of one batch of events, from its first read to its write."""
-
-    def __init__(self, pbx):
-        self.pbx = pbx
-        self.calls = {}  # PBX call id: Call, locked
-        self.new_calls = set()  # ids of the calls the batch made
-        self.owners = {}  # event key: PBX call id, stored or applied
-        self.events = []  # the CallEvent rows to insert
-        self.states = {}  # agent id: AgentState, locked
-        self.extensions = {}  # extension: AgentState
-        self.changed_calls = {}
-        self.changed_states = {}
-        self.state_log = defaultdict(list)  # agent id: closes and opens, in order
-        self.callers = {}  # number: customers.services.Caller or None
-
-    def keep_state(self, state):
-        self.states.setdefault(state.agent_id, state)
-        if state.extension:
-            self.extensions.setdefault(state.extension, state)
-
-    def read(self, events):
-        call_ids = sorted({event.call_id for event in events})
-        for call in _locked_calls(self.pbx, call_ids):
-            self.calls[call.call_id] = call
-        # After the calls' locks: a batch that held them has committed its events.
-        self.owners = _event_owners(self.pbx, keys=sorted({event.key for event in events}))
-        self._create_calls(events)
-        self.callers = callers(
-            {
-                event.caller if event.direction == Call.Direction.INBOUND else event.called
-                for event in events
-                if event.kind == "offered"
-            }
-            - {""}
-        )
-        references = sorted(
-            {
-                name
-                for event in events
-                for name in (event.agent, event.extension, event.target_agent)
-                if name
-            }
-        )
-        agent_ids = sorted({call.agent_id for call in self.calls.values() if call.agent_id})
-        where = []
-        if references:
-            where.append(f"s.extension IN ({_placeholders(references)})")
-        if agent_ids:
-            where.append(f"s.agent_id IN ({_placeholders(agent_ids)})")
-        if where:
-            for state in _states(" OR ".join(where), [*references, *agent_ids]):
-                self.keep_state(state)
-
-    def _create_calls(self, events):
-        """The calls the batch's events are the first of, in one INSERT,
-        each as its first event creates it (``cti``); not those whose
-        every event repeats another call's event id."""
-        first = {}
-        for event in events:
-            if (
-                event.call_id in self.calls
-                or self.owners.get(event.key, event.call_id) != event.call_id
-            ):
-                continue
-            first.setdefault(event.call_id, event)
-        made = CALLS.create_many(
-            [
-                {
-                    "pbx_id": self.pbx.pk,
-                    "call_id": event.call_id,
-                    "unit_id": self.pbx.unit_id,
-                    "offered_at": event.at,
-                    "direction": event.direction,
-                }
-                for event in first.values()
-            ],
-            on_conflict=("pbx_id", "call_id"),
-        )
-        for call in made:
-            call.pbx = self.pbx
-            self.calls[call.call_id] = call
-            self.new_calls.add(call.pk)
-        raced = sorted(set(first) - set(self.calls))
-        if raced:
-            # Other requests made these calls a moment ago: wait for them,
-            # and learn the events they stored.
-            for call in _locked_calls(self.pbx, raced):
-                self.calls[call.call_id] = call
-            self.owners.update(_event_owners(self.pbx, call_ids=[self.calls[c].pk for c in raced]))
-
-    def write(self):
-        EVENTS.insert_many(self.events, on_conflict=("pbx_id", "key"))
-        CALLS.save_many(self.changed_calls.values())
-        self._write_state_log()
-        STATES.save_many(self.changed_states.values())
-
-    def _write_state_log(self):
-        """The log rows the batch's moves opened, each closed by the next
-        move; the row open before the batch closed by its first move."""
-        closing = {}
-        opened = []
-        for agent_id, moves in self.state_log.items():
-            mine = []
-            for move in moves:
-                if move[0] == "open":
-                    _open, status, reason, at = move
-                    mine.append(
-                        {
-                            "agent_id": agent_id,
-                            "status": status,
-                            "reason": reason,
-                            "started_at": at,
-                            "ended_at": None,
-                        }
-                    )
-                elif mine and mine[-1]["ended_at"] is None:
-                    mine[-1]["ended_at"] = move[1]
-                elif not mine:
-                    closing.setdefault(agent_id, move[1])
-            opened += mine
-        if closing:
-            cases = " ".join(["WHEN %s THEN %s"] * len(closing))
-            params = []
-            for agent_id, at in closing.items():
-                params += [agent_id, STATE_LOG.prepared("ended_at", at)]
-            execute(
-                f"UPDATE {STATE_LOG.name} SET ended_at = CASE agent_id {cases} END"
-                f" WHERE ended_at IS NULL AND agent_id IN ({_placeholders(closing)})",
-                [*params, *closing],
-            )
-        STATE_LOG.insert_many(opened)
-
-
-@contextmanager
-def one_batch(pbx, events):
-    """Apply ``events`` (parsed, of ``pbx``) inside: their rows are read
-    at the start and written at the end (see the module's docstring). On
-    an error nothing is written: the transaction is rolled back anyway."""
-    batch = _Batch(pbx)
-    with one_timeline_insert():
-        batch.read(events)
-        _local.batch = batch
-        try:
-            yield
-        finally:
-            _local.batch = None
-        batch.write()
-
-
-@contextmanager
-def one_timeline_insert():
-    """The timeline events recorded inside are written in one statement at
-    the end (an event or a routing decision records two or three); nested,
-    the outermost writes them. On an error nothing is written: the
-    transaction is rolled back anyway."""
-    if getattr(_local, "timeline", None) is not None:
-        yield
-        return
-    _local.timeline = []
-    try:
-        yield
-        pending = _local.timeline
-    finally:
-        _local.timeline = None
-    TIMELINE.insert_many(pending)
 
 
 def record(subject, verb, *, at, message="", before=None, after=None, customer_id=None, actor=None):
@@ -462,11 +494,11 @@ def record(subject, verb, *, at, message="", before=None, after=None, customer_i
         "before": before or {},
         "after": after or {},
     }
-    pending = getattr(_local, "timeline", None)
-    if pending is None:
+    unit = _unit()
+    if unit is None:
         TIMELINE.insert(values)
     else:
-        pending.append(values)
+        unit.timeline.append(values)
 
 
 def calls_ahead(call, queue, since) -> int:
@@ -492,6 +524,10 @@ def longest_idle(queue, at):
     Ordering on that expression rather than on the indexed ``idle_since``
     also lets the planner start from the queue's few members instead of
     walking every ready agent of the center in idle order."""
+    unit = _unit()
+    if unit is not None and unit.changed_states:
+        # An agent this unit just set not ready must not be picked.
+        unit.write()
     members = quote(QueueMember._meta.db_table)
     found = _states(
         f"(s.status = '{AgentStatus.READY}'"
@@ -503,7 +539,13 @@ def longest_idle(queue, at):
         limit=1,
         skip_locked=True,
     )
-    return found[0] if found else None
+    if not found:
+        return None
+    if unit is not None:
+        # The unit's own copy, if it read this agent already.
+        unit.keep_state(found[0])
+        return unit.states[found[0].agent_id]
+    return found[0]
 
 
 def overdue_wrapups(now):

@@ -205,13 +205,13 @@ def test_batches_racing_on_a_new_call_apply_each_event_once(transactional_db, or
     ]
     barrier = threading.Barrier(2)
     both_looked = threading.Barrier(2)
-    create_calls = rows._Batch._create_calls
+    create_calls = rows._Unit._create_calls
 
     def create_after_both_looked(batch, events):
         both_looked.wait()
         return create_calls(batch, events)
 
-    monkeypatch.setattr(rows._Batch, "_create_calls", create_after_both_looked)
+    monkeypatch.setattr(rows._Unit, "_create_calls", create_after_both_looked)
     answers, errors = [], []
 
     def post():
