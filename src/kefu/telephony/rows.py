@@ -70,7 +70,7 @@ class _Unit:
         # A batch read everything its events need up front: what it did
         # not find does not exist.
         self.complete = False
-        self.calls = {}  # PBX call id: Call, locked
+        self.calls = {}  # PBX call id: Call, locked (None: read, and not found)
         self.new_calls = set()  # ids of the calls a batch made
         self.owners = {}  # event key: PBX call id, stored or applied (a batch)
         self.callers = {}  # number: customers.services.Caller or None (a batch)
@@ -83,7 +83,8 @@ class _Unit:
         self.timeline = []
 
     def keep_call(self, call):
-        self.calls.setdefault(call.call_id, call)
+        if self.calls.get(call.call_id) is None:
+            self.calls[call.call_id] = call
 
     def keep_state(self, state):
         self.states.setdefault(state.agent_id, state)
@@ -270,11 +271,12 @@ def locked_call(pbx, call_id):
     if unit is not None and (call_id in unit.calls or unit.complete):
         return unit.calls.get(call_id)
     found = _locked_calls(pbx, [call_id])
-    if not found:
-        return None
+    call = found[0] if found else None
     if unit is not None:
-        unit.keep_call(found[0])
-    return found[0]
+        # A routing request for a new call asks twice: before and while
+        # storing its offer.
+        unit.calls[call_id] = call
+    return call
 
 
 def create_call(**values):
@@ -465,7 +467,8 @@ def end_wrapups(agent_id, at):
         # The unit's own calls may have ended in memory only.
         for call in unit.calls.values():
             if (
-                call.agent_id == agent_id
+                call is not None
+                and call.agent_id == agent_id
                 and call.answered_at
                 and call.ended_at
                 and call.wrapup_ended_at is None

@@ -3,6 +3,8 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kefu.core.calendars import BusinessCalendar
@@ -262,3 +264,18 @@ def test_a_call_waiting_for_over_an_hour_is_stale_and_not_counted(
     assert route(pbx_client, "r1", 0, queue="service")["position"] == 2
     make_ready(desk_agents[0], "8001", T0 + timedelta(seconds=1))
     assert route(pbx_client, "earlier", 2)["action"] == "agent"
+
+
+def test_a_decision_reads_its_call_once_and_writes_at_its_end(pbx_client, pbx, queue, ready_agents):
+    """A route request for a call Kefu has not heard of stands for its
+    offer: the call is looked for once, and the decision's rows (call,
+    agent state, its log, the timeline) are written after every read."""
+    with CaptureQueriesContext(connection) as captured:
+        assert route(pbx_client, "once", queue="service")["action"] == "agent"
+    statements = [query["sql"] for query in captured.captured_queries]
+    lookups = [sql for sql in statements if sql.startswith('SELECT c."id", c."pbx_id"')]
+    assert len(lookups) == 1
+    first_write = next(
+        n for n, sql in enumerate(statements) if sql.startswith("UPDATE") and "agentstate" in sql
+    )
+    assert not any(sql.startswith("SELECT") for sql in statements[first_write:])
