@@ -1,4 +1,3 @@
-import threading
 import time
 from datetime import UTC, date, datetime
 
@@ -8,35 +7,13 @@ from django.utils import timezone
 
 from kefu.core.models import NumberSequence
 from kefu.core.numbering import next_number
+from kefu.core.tests.threads import run_threads
 
 DAY = date(2026, 11, 23)
 
 
 class Rollback(Exception):
     pass
-
-
-def run_threads(count, target):
-    """Run ``target(index)`` in ``count`` threads released together and
-    re-raise the first exception one of them raised."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(index):
-        try:
-            barrier.wait()
-            target(index)
-        except Exception as exc:  # handed to the test thread below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker thread hung"
-    if errors:
-        raise errors[0]
 
 
 def sequence_of(number):

@@ -1,4 +1,3 @@
-import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,6 +7,7 @@ from django.db import connection
 
 from kefu.core.models import Notification, TimelineEvent
 from kefu.core.roles import Role
+from kefu.core.tests.threads import run_threads
 from kefu.factories import UserFactory
 from kefu.processes.engine import take_transition
 from kefu.processes.presets import load_definition, validate_spec
@@ -267,17 +267,13 @@ def test_two_workers_at_once_send_nothing_twice(
     later = SlaClock.objects.order_by("started_at").first().started_at + timedelta(days=3)
     results = []
 
-    def work():
+    def work(index):
         try:
             results.append(services.sweep(now=later))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_threads(2, work)
     assert sum(r["breached"] for r in results) == 40
     assert sum(r["escalated"] for r in results) == 120
     assert Notification.objects.filter(user=leaders["manager"]).count() == 40

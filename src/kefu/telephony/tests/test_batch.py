@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from kefu.core.models import TimelineEvent
+from kefu.core.tests.threads import run_threads
 from kefu.telephony import cti, rows
 from kefu.telephony.models import AgentState, AgentStateLog, AgentStatus, Call, CallEvent
 from kefu.telephony.tests.conftest import T0, at
@@ -203,32 +204,23 @@ def test_batches_racing_on_a_new_call_apply_each_event_once(transactional_db, or
     events = call_events("race")[:2] + [
         {"event": "transferred", "call_id": "race", "target_queue": "service", "at": at(20)}
     ]
-    barrier = threading.Barrier(2)
     both_looked = threading.Barrier(2)
     create_calls = rows._Unit._create_calls
 
-    def create_after_both_looked(batch, events):
+    def create_after_both_looked(unit, events):
         both_looked.wait()
-        return create_calls(batch, events)
+        return create_calls(unit, events)
 
     monkeypatch.setattr(rows._Unit, "_create_calls", create_after_both_looked)
-    answers, errors = [], []
+    answers = []
 
-    def post():
+    def post(index):
         try:
-            barrier.wait()
             answers.append(cti.receive_batch(pbx, events))
-        except Exception as error:  # handed to the test thread below
-            errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors
+    run_threads(2, post)
     results = sorted(tuple(a["result"] for a in batch) for batch in answers)
     assert results == [("applied",) * 3, ("duplicate",) * 3]
     call = Call.objects.get(call_id="race")
