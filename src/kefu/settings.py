@@ -118,6 +118,9 @@ def _database_config():
             ),
         },
         "TEST": {"NAME": os.environ.get("KEFU_TEST_SQLITE_PATH")},
+        # Kept by the threads that serve the PBX (kefu/asgi.py): a new
+        # connection reads the whole schema before its first statement.
+        "CONN_MAX_AGE": 600,
     }
 
 
