@@ -345,7 +345,8 @@ def _event_owners(pbx, *, keys=(), call_ids=()):
 
 def call_of_event(pbx, key):
     """The PBX's call id of the stored event with this key."""
-    return _event_owners(pbx, keys=[key]).get(key)
+    owner = known_owner(key)
+    return owner if owner is not None else _event_owners(pbx, keys=[key]).get(key)
 
 
 def hold_events(call):
