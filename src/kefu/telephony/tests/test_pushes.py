@@ -3,19 +3,21 @@ posting to a real HTTP listener that stands for the PBX."""
 
 import json
 import threading
-from datetime import timedelta
+from datetime import UTC, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from kefu.core.calendars import BusinessCalendar
 from kefu.core.models import TimelineEvent
 from kefu.factories import UserFactory
 from kefu.telephony import pushes
 from kefu.telephony.models import AgentState, AgentStatus, Call, Pbx, RoutePush
+from kefu.telephony.tasks import decide_waiting_call
 from kefu.telephony.tests.conftest import make_ready
 from kefu.telephony.tests.factories import QueueFactory, QueueMemberFactory
 
@@ -186,11 +188,17 @@ def test_overflow_is_decided_when_its_time_comes(
     helper = UserFactory(username="backup1", role="agent", unit=org["east"])
     QueueMemberFactory(queue=backup, agent=helper)
     committed(make_ready, helper, "8200", timezone.now())
+    HUEY.flush()
     committed(queue_call, pbx_client, "o1")
     assert listener.received == []
     offered_at = Call.objects.get(call_id="o1").offered_at
-    # The worker runs the scheduled decision at the overflow time.
-    committed(pushes.decide, pushing, "o1", now=offered_at + timedelta(seconds=30))
+    (task,) = HUEY.scheduled()
+    assert task.args == (pushing.pk, "o1")
+    overflow_at = (offered_at + timedelta(seconds=30)).astimezone(UTC).replace(tzinfo=None)
+    assert abs(task.eta - overflow_at) < timedelta(seconds=1)
+    # The worker runs it at that time: here, by making the call 30 s older.
+    Call.objects.filter(call_id="o1").update(offered_at=offered_at - timedelta(seconds=30))
+    committed(decide_waiting_call.call_local, *task.args)
     assert [(d["queue"], d["extension"]) for d in listener.decisions] == [("backup", "8200")]
     assert Call.objects.get(call_id="o1").overflowed
 
