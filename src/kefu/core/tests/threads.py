@@ -7,7 +7,7 @@ import threading
 def run_threads(count, target):
     """Run ``target(index)`` in ``count`` threads released together and
     re-raise the first exception one of them raised."""
-    barrier = threading.Barrier(count)
+    barrier = threading.Barrier(count, timeout=60)
     errors = []
 
     def run(index):

@@ -204,7 +204,7 @@ def test_batches_racing_on_a_new_call_apply_each_event_once(transactional_db, or
     events = call_events("race")[:2] + [
         {"event": "transferred", "call_id": "race", "target_queue": "service", "at": at(20)}
     ]
-    both_looked = threading.Barrier(2)
+    both_looked = threading.Barrier(2, timeout=30)
     create_calls = rows._Unit._create_calls
 
     def create_after_both_looked(unit, events):
