@@ -385,7 +385,16 @@ def on_offered(call, event, created):
     blocked = call.direction == Call.Direction.INBOUND and is_blocked(call.pbx, call.caller)
     if blocked and not call.answered_at:
         call.disposition = Call.Disposition.REJECTED
-    record_call(call, "call.offered", before, _("Call from %(caller)s") % {"caller": call.caller})
+    # The number in before and after too: the timeline titles the event
+    # with it in the reader's language (the message is the writer's).
+    before["caller"] = call.caller
+    record_call(
+        call,
+        "call.offered",
+        before,
+        _("Call from %(caller)s") % {"caller": call.caller},
+        after={"status": call.status, "caller": call.caller},
+    )
     transaction.on_commit(lambda: signals.call_offered.send(sender=Call, call=call))
     return Outcome(call=call, blocked=blocked)
 
@@ -425,7 +434,7 @@ def on_ringing(call, event, created):
 
 
 def on_answered(call, event, created):
-    before = {"status": call.status}
+    before = {"status": call.status, "agent": call.agent_id}
     agent = find_agent(event.agent or event.extension) or call.agent
     if call.answered_at is None or event.at < call.answered_at:
         call.answered_at = event.at
@@ -439,7 +448,13 @@ def on_answered(call, event, created):
             agents.call_move(state, AgentStatus.ON_CALL, at=event.at)
     if call.disposition in ("", Call.Disposition.ABANDONED, Call.Disposition.NO_ANSWER):
         call.disposition = Call.Disposition.ANSWERED if call.ended_at else ""
-    record_call(call, "call.answered", before, _("Answered by %(agent)s") % {"agent": agent or "-"})
+    record_call(
+        call,
+        "call.answered",
+        before,
+        str(agent or ""),
+        after={"status": call.status, "agent": call.agent_id},
+    )
     transaction.on_commit(lambda: signals.call_answered.send(sender=Call, call=call, agent=agent))
 
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kefu.core.choices import Channel
 from kefu.processes.custom_fields import display_value, localized
@@ -140,6 +141,18 @@ FIXED_TITLES = {
     "contact.registered": lambda event: (
         _("%(channel)s contact registered") % {"channel": Channel(event.after["channel"]).label}
         if event.after.get("channel") in Channel.values
+        else event.message
+    ),
+    # Events recorded before the number or the agent was kept with them
+    # show the message they were recorded with.
+    "call.offered": lambda event: (
+        _("Call from %(caller)s") % {"caller": event.after["caller"]}
+        if "caller" in event.after
+        else event.message
+    ),
+    "call.answered": lambda event: (
+        _named(event, _("Answered by %(name)s"), pgettext("call state", "Answered"))
+        if "agent" in event.after
         else event.message
     ),
     "call.queued": lambda event: _named(event, _("Waiting in queue %(name)s"), _("Waiting")),

@@ -126,18 +126,39 @@ def test_the_calls_timeline_reads_in_the_readers_language(pbx, queue, ready_agen
     from kefu.telephony import cti
 
     acd.route(pbx, {"call_id": "d4", "caller": "13812345678", "queue": "service"})
-    for event in ({"event": "held"}, {"event": "ended", "cause": "normal"}):
+    events = ({"event": "answered", "extension": "8001"}, {"event": "held"})
+    for event in (*events, {"event": "ended", "cause": "normal"}):
         cti.receive(pbx, cti.parse_event({**event, "call_id": "d4"}))
     call = Call.objects.get(call_id="d4")
     # Recorded while Chinese was active; read by someone reading English.
     TimelineEvent.objects.filter(verb="call.ended").update(message="已接听")
+    TimelineEvent.objects.filter(verb="call.offered").update(message="来电：13812345678")
     page = (
         logged_in(ready_agents[0])
         .get(f"/desk/calls/{call.pk}/", headers={"Accept-Language": "en"})
         .text
     )
     assert "Put on hold" in page and f"Routed to {ready_agents[0]}" in page
-    assert "已接听" not in page
+    assert "Call from 13812345678" in page and f"Answered by {ready_agents[0]}" in page
+    assert "已接听" not in page and "来电" not in page
+
+
+def test_a_call_event_recorded_before_its_title_was_kept_shows_its_message(
+    pbx, queue, ready_agents
+):
+    from kefu.core.models import TimelineEvent
+
+    acd.route(pbx, {"call_id": "d5", "caller": "13812345678", "queue": "service"})
+    call = Call.objects.get(call_id="d5")
+    TimelineEvent.objects.filter(verb="call.offered").update(
+        message="来电：13812345678", after={"status": "offered"}
+    )
+    page = (
+        logged_in(ready_agents[0])
+        .get(f"/desk/calls/{call.pk}/", headers={"Accept-Language": "en"})
+        .text
+    )
+    assert "来电：13812345678" in page
 
 
 @pytest.mark.django_db(transaction=True)
