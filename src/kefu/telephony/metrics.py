@@ -127,7 +127,7 @@ def waiting_now(calls, now=None):
     """Calls waiting per queue id: (count, longest wait in seconds)."""
     now = now or timezone.now()
     waiting = calls.filter(
-        Q(status__in=(Call.Status.OFFERED, Call.Status.QUEUED)),
+        Q(status__in=Call.WAITING),
         ended_at__isnull=True,
         after_hours=False,
         offered_at__gte=now - timedelta(hours=1),

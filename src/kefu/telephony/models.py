@@ -237,6 +237,9 @@ class Call(models.Model):
         HELD = "held", _("On hold")
         ENDED = "ended", _("Ended")
 
+    # Offered or queued: waiting for an agent.
+    WAITING = (Status.OFFERED, Status.QUEUED)
+
     class Disposition(models.TextChoices):
         ANSWERED = "answered", pgettext_lazy("call state", "Answered")
         ABANDONED = "abandoned", _("Abandoned")

@@ -32,7 +32,6 @@ from kefu.telephony.models import AgentStatus, Call, Pbx, RoutePush
 
 log = logging.getLogger(__name__)
 
-WAITING = (Call.Status.OFFERED, Call.Status.QUEUED)
 PAUSE = timedelta(seconds=30)
 # Seconds to wait before each further try of a failed post.
 RETRY_DELAYS = (0.5, 2.0)
@@ -74,7 +73,7 @@ def decide(pbx, call_id, *, now=None) -> RoutePush | None:
         return None
     with transaction.atomic(), rows.one_unit():
         call = cti.known_call(pbx, call_id)
-        if call is None or call.status not in WAITING or call.after_hours:
+        if call is None or call.status not in Call.WAITING or call.after_hours:
             return None
         try:
             decision = acd.decide(call, "", now)
@@ -84,7 +83,6 @@ def decide(pbx, call_id, *, now=None) -> RoutePush | None:
             return None
         rows.save_call(call)
         if decision["action"] == "queue":
-            _schedule_overflow(call, now)
             return None
         push = RoutePush.objects.create(
             pbx=pbx,
@@ -97,16 +95,19 @@ def decide(pbx, call_id, *, now=None) -> RoutePush | None:
     return push
 
 
-def _schedule_overflow(call, now):
+def schedule_overflow(call, now):
+    """Decide for the call again at its queue's overflow time, if it is
+    still waiting then; once, when the call starts waiting."""
     queue = call.queue
-    if call.overflowed or not queue.overflow_queue_id or queue.overflow_after_seconds is None:
+    if queue is None or call.overflowed or not queue.overflow_queue_id:
+        return
+    if queue.overflow_after_seconds is None:
         return
     eta = call.offered_at + timedelta(seconds=queue.overflow_after_seconds)
     if eta > now:
         from kefu.telephony.tasks import decide_waiting_call
 
-        pbx_id, call_id = call.pbx_id, call.call_id
-        transaction.on_commit(lambda: decide_waiting_call.schedule(args=(pbx_id, call_id), eta=eta))
+        decide_waiting_call.schedule(args=(call.pbx_id, call.call_id), eta=eta)
 
 
 def waiting_call_for(agent, now):
@@ -114,7 +115,7 @@ def waiting_call_for(agent, now):
     among the queues the agent serves with their skill."""
     return (
         Call.objects.filter(
-            status__in=WAITING,
+            status__in=Call.WAITING,
             after_hours=False,
             offered_at__gte=now - acd.STALE_WAIT,
             pbx__is_active=True,
@@ -132,6 +133,7 @@ def waiting_call_for(agent, now):
 def call_queued(sender, call, **kwargs):
     if pushes_to(call.pbx):
         decide(call.pbx, call.call_id)
+        schedule_overflow(call, timezone.now())
 
 
 @receiver(signals.agent_state_changed, dispatch_uid="telephony.push_on_ready")
@@ -277,7 +279,7 @@ def sweep(now=None) -> int:
         waiting = (
             Call.objects.filter(
                 pbx=pbx,
-                status__in=WAITING,
+                status__in=Call.WAITING,
                 after_hours=False,
                 offered_at__gte=now - acd.STALE_WAIT,
             )

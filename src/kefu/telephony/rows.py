@@ -48,7 +48,7 @@ STATE_LOG = Table(AgentStateLog)
 TIMELINE = Table(TimelineEvent)
 # Written into the SQL, not bound, so that the planners match the partial
 # indexes on waiting calls and ready agents.
-WAITING = f"('{Call.Status.OFFERED}', '{Call.Status.QUEUED}')"
+WAITING = "({})".format(", ".join(f"'{status}'" for status in Call.WAITING))
 EVENT_KEY = ("pbx_id", "key")
 
 
