@@ -4,13 +4,18 @@ wallboard, which then fetches its own scoped snapshot.
 
 Inside a request the pushes wait for the response and go out together
 (``OneDeliveryMiddleware``): a routing decision or a batch of CTI events
-makes many, and each delivery from synchronous code costs a trip through
-an event loop."""
+makes many. Nothing waits for a delivery: the pushes are handed to the
+event loop that serves the browsers' connections (``serve_from``, the
+server's under ``kefu serve``), or, in a process without one (a command,
+the worker), to a loop of this module's own, so a PBX has its answer
+without waiting for the browsers."""
 
+import asyncio
+import logging
+import threading
 import time
 from contextvars import ContextVar
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.dispatch import receiver
 
@@ -37,6 +42,28 @@ def _send(group, message):
         outbox.append((group, message))
 
 
+logger = logging.getLogger(__name__)
+_server_loop: list[asyncio.AbstractEventLoop | None] = [None]
+_own_loop: list[asyncio.AbstractEventLoop | None] = [None]
+_own_loop_lock = threading.Lock()
+
+
+def serve_from(loop):
+    """Pushes go out from ``loop``, where the browsers' connections live."""
+    _server_loop[0] = loop
+
+
+def _delivery_loop():
+    loop = _server_loop[0]
+    if loop is not None and loop.is_running():
+        return loop
+    with _own_loop_lock:
+        if _own_loop[0] is None:
+            _own_loop[0] = asyncio.new_event_loop()
+            threading.Thread(target=_own_loop[0].run_forever, name="desk-push", daemon=True).start()
+        return _own_loop[0]
+
+
 def _deliver(messages):
     layer = get_channel_layer()
     if layer is None or not messages:
@@ -46,7 +73,13 @@ def _deliver(messages):
         for group, message in messages:
             await layer.group_send(group, message)
 
-    async_to_sync(send_all)()
+    future = asyncio.run_coroutine_threadsafe(send_all(), _delivery_loop())
+    future.add_done_callback(_log_failure)
+
+
+def _log_failure(future):
+    if not future.cancelled() and future.exception() is not None:
+        logger.error("A push was not delivered", exc_info=future.exception())
 
 
 class OneDeliveryMiddleware:

@@ -117,12 +117,10 @@ def decide(call, queue_code, at, no_answer=False):
         )
     if call.queued_at is None:
         call.queued_at = at
-    ahead = rows.calls_ahead(call, queue, since=at - STALE_WAIT)
-    if ahead:
-        return _wait(call, queue, ahead)
-    state = pick_agent(queue, at)
+    since = at - STALE_WAIT
+    state = pick_agent(call, queue, at, since)
     if state is None:
-        return _wait(call, queue, ahead)
+        return _wait(call, queue, rows.calls_ahead(call, queue, since))
     return _assign(call, state, at)
 
 
@@ -141,11 +139,12 @@ def _closed(call, queue):
     }
 
 
-def pick_agent(queue, at):
+def pick_agent(call, queue, at, since):
     """The longest-idle ready member with at least the queue's skill level;
-    among agents idle equally long, the more skilled. One whose after-call
-    work is over is made ready first, as of the end of its limit."""
-    state = rows.longest_idle(queue, at)
+    among agents idle equally long, the more skilled; none while calls
+    offered since ``since`` go before ``call``. One whose after-call work
+    is over is made ready first, as of the end of its limit."""
+    state = rows.longest_idle(queue, at, call, since)
     if state is not None and state.status == AgentStatus.WRAP_UP:
         agents.release_wrapup(state)
     return state

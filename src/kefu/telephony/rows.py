@@ -505,23 +505,32 @@ def record(subject, verb, *, at, message="", before=None, after=None, customer_i
         unit.timeline.append(values)
 
 
-def calls_ahead(call, queue, since) -> int:
-    """Waiting calls of the queue offered since ``since`` that go before
-    this one: of higher priority, or of the same priority and earlier."""
-    offered_at = CALLS.prepared("offered_at", call.offered_at)
+def _ahead(call, queue, since):
+    """The condition and parameters of the waiting calls of the queue
+    offered since ``since`` that go before this one: of higher priority, or
+    of the same priority and earlier."""
     sql = (
-        f"SELECT COUNT(*) FROM {CALLS.name} c WHERE c.queue_id = %s AND c.status IN {WAITING}"
-        " AND c.after_hours = %s AND c.offered_at >= %s AND c.id <> %s"
+        f"c.queue_id = %s AND c.status IN {WAITING} AND c.after_hours = %s"
+        " AND c.offered_at >= %s AND c.id <> %s"
         " AND (c.priority > %s OR (c.priority = %s AND c.offered_at < %s))"
     )
+    offered_at = CALLS.prepared("offered_at", call.offered_at)
     params = [queue.pk, False, CALLS.prepared("offered_at", since), call.pk]
-    params += [call.priority, call.priority, offered_at]
-    return _rows(sql, params)[0][0]
+    return sql, params + [call.priority, call.priority, offered_at]
 
 
-def longest_idle(queue, at):
+def calls_ahead(call, queue, since) -> int:
+    """How many waiting calls go before this one (``_ahead``)."""
+    where, params = _ahead(call, queue, since)
+    return _rows(f"SELECT COUNT(*) FROM {CALLS.name} c WHERE {where}", params)[0][0]
+
+
+def longest_idle(queue, at, call, since):
     """The ready member of the queue with its skill level idle longest (the
     more skilled on a tie), locked; one another request holds is skipped.
+    None while calls offered since ``since`` go before ``call``
+    (``_ahead``): the common case, a free agent and no queue, is then one
+    statement.
 
     A member whose after-call work passed its limit by ``at`` counts as
     ready since that limit (the minute task has not released them yet).
@@ -533,10 +542,16 @@ def longest_idle(queue, at):
         # An agent this unit just set not ready must not be picked.
         unit.write()
     members = quote(QueueMember._meta.db_table)
-    found = _states(
+    ahead, ahead_params = _ahead(call, queue, since)
+    where = (
         f"(s.status = '{AgentStatus.READY}'"
-        f" OR (s.status = '{AgentStatus.WRAP_UP}' AND s.wrapup_until <= %s))",
-        [queue.pk, queue.min_skill_level, STATES.prepared("wrapup_until", at)],
+        f" OR (s.status = '{AgentStatus.WRAP_UP}' AND s.wrapup_until <= %s))"
+        f" AND NOT EXISTS (SELECT 1 FROM {CALLS.name} c WHERE {ahead})"
+    )
+    params = [queue.pk, queue.min_skill_level, STATES.prepared("wrapup_until", at)]
+    found = _states(
+        where,
+        params + ahead_params,
         join=f" JOIN {members} m ON m.agent_id = s.agent_id AND m.queue_id = %s"
         " AND m.skill_level >= %s",
         order="COALESCE(s.idle_since, s.wrapup_until), m.skill_level DESC, s.id",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from kefu.core.calendars import BusinessCalendar
 from kefu.core.timeline import events_for
 from kefu.factories import CustomerFactory, PhoneFactory, UserFactory
-from kefu.telephony import agents
+from kefu.telephony import acd, agents
 from kefu.telephony.models import (
     AgentState,
     AgentStateLog,
@@ -279,3 +279,21 @@ def test_a_decision_reads_its_call_once_and_writes_at_its_end(pbx_client, pbx, q
         n for n, sql in enumerate(statements) if sql.startswith("UPDATE") and "agentstate" in sql
     )
     assert not any(sql.startswith("SELECT") for sql in statements[first_write:])
+
+
+def test_a_free_agent_and_no_queue_is_one_read_a_waiting_call_two(
+    pbx_client, pbx, queue, ready_agents
+):
+    """Whether calls go first is asked with the agent; they are counted
+    only when the call has to wait (its position)."""
+    route(pbx_client, "first", queue="service")
+    with CaptureQueriesContext(connection) as captured:
+        assert route(pbx_client, "second", 1, queue="service")["action"] == "agent"
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not any(sql.startswith("SELECT COUNT(*)") for sql in statements)
+    assert route(pbx_client, "third", 2, queue="service") == {
+        "action": "queue",
+        "queue": "service",
+        "position": 1,
+        "retry_after": acd.RETRY_SECONDS,
+    }

@@ -2,6 +2,7 @@
 the event loop's reused threads; the rest of the site stays on Django's
 ASGI handler."""
 
+import asyncio
 import json
 
 import pytest
@@ -58,3 +59,40 @@ def test_a_pbx_event_and_a_page_under_asgi(pbx, queue):
     assert status == 400
     status, _content = request("/login/", method="GET")
     assert status == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_routing_answer_does_not_wait_for_the_screen_pop(pbx, queue, ready_agents):
+    """The pushes of a PBX request are handed to the server's event loop,
+    which delivers them after the answer."""
+    from channels.layers import get_channel_layer
+
+    from kefu.asgi import application
+    from kefu.desk import push
+
+    layer = get_channel_layer()
+    agent = ready_agents[0]
+    body = json.dumps({"call_id": "asgi-pop", "caller": "13812345678", "queue": "service"})
+
+    async def run():
+        channel = await layer.new_channel()
+        await layer.group_add(push.agent_group(agent.pk), channel)
+        communicator = ApplicationCommunicator(
+            application, scope("/api/cti/east-pbx-token-0001/route/")
+        )
+        await communicator.send_input({"type": "http.request", "body": body.encode()})
+        start = await communicator.receive_output(10)
+        answer = await communicator.receive_output(10)
+        # Delivered from the server's loop, this one.
+        assert push._server_loop[0] is asyncio.get_running_loop()
+        pop = await layer.receive(channel)
+        while pop["type"] != "call.pop":
+            pop = await layer.receive(channel)
+        await layer.group_discard(push.agent_group(agent.pk), channel)
+        return start["status"], json.loads(answer["body"]), pop
+
+    status, answer, pop = async_to_sync(run)()
+    assert status == 200
+    assert answer["action"] == "agent" and answer["extension"] == "8001"
+    call = Call.objects.get(call_id="asgi-pop")
+    assert pop == {"type": "call.pop", "call": call.pk, "caller": call.caller}
