@@ -81,9 +81,12 @@ def _world(now):
     return pbx, queues, users
 
 
-def _analyze():
-    """Statistics of the new rows, as autovacuum or ``PRAGMA optimize``
-    would have them in a running center."""
+def _maintain():
+    """Vacuum and analyse the telephony tables, as autovacuum (or ``PRAGMA
+    optimize``) keeps them in a running center: the rows the last phase
+    (or run) updated and deleted are cleared, and the planner knows the
+    new ones. The benchmark machine's PostgreSQL runs without autovacuum,
+    where the dead rows of earlier runs made every statement slower."""
     from django.db import connection
 
     tables = [
@@ -94,10 +97,12 @@ def _analyze():
         "telephony_callevent",
         "telephony_agentstatelog",
         "core_user",
+        "core_timelineevent",
     ]
+    command = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            cursor.execute(f"{command} {connection.ops.quote_name(table)}")
 
 
 def _clean_up(pbx):
@@ -264,7 +269,6 @@ def measure_telephony(Result, events=3000, routes=500, served=True):
     with transaction.atomic():
         pbx, queues, _users = _world(now)
     try:
-        _analyze()
         forget_pbx_tokens()
         cti.forget_cache()
         agent_at = {s.extension: s.agent for s in AgentState.objects.select_related("agent")}
@@ -279,6 +283,7 @@ def measure_telephony(Result, events=3000, routes=500, served=True):
                 # The first queue's extensions stand for the simulated
                 # agents, so their states move with the calls.
                 items = _traffic(queues[0], seed, now - timedelta(hours=2), extension_of)
+                _maintain()
                 posted, elapsed = post(client, url, items, events, agent_at)
                 results.append(
                     Result(
@@ -292,6 +297,7 @@ def measure_telephony(Result, events=3000, routes=500, served=True):
                 )
 
         def routing_through(client, where, tag):
+            _maintain()
             samples = _route_samples(client, f"{base}route/", pbx, queues, routes, tag)
             results.append(
                 Result(
@@ -304,7 +310,6 @@ def measure_telephony(Result, events=3000, routes=500, served=True):
             )
 
         events_through(client, "request stack", (3, 4))
-        _analyze()
         routing_through(client, "request stack", "stack")
         routing_through(None, "in process (acd.route)", "svc")
         if served:

@@ -164,21 +164,11 @@ class AgentState(models.Model):
     wrapup_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["status", "idle_since"]),
-            # Routing's longest-idle agent, the PBX's extension, overdue wrap-ups.
-            models.Index(
-                fields=["idle_since"],
-                condition=models.Q(status="ready"),
-                name="agent_state_ready_idle",
-            ),
-            models.Index(fields=["extension"], name="agent_state_extension"),
-            models.Index(
-                fields=["wrapup_until"],
-                condition=models.Q(status="wrap_up"),
-                name="agent_state_wrapup_until",
-            ),
-        ]
+        # A row a logged-in agent, changed by every call: no index on what
+        # changes (status, idle and wrap-up times), so PostgreSQL updates
+        # it in place (HOT) and the table stays small without vacuuming.
+        # Routing reaches the states through the queue's members.
+        indexes = [models.Index(fields=["extension"], name="agent_state_extension")]
         verbose_name = _("agent state")
         verbose_name_plural = _("agent states")
 
