@@ -4,6 +4,8 @@ weekly rosters, leave, training, entry examinations and probation."""
 import datetime
 
 from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -114,12 +116,45 @@ class ShiftTemplate(models.Model):
         verbose_name_plural = _("shift templates")
 
     def __str__(self):
-        return f"{self.name} {self.start:%H:%M}–{self.end:%H:%M}"
+        return f"{self.name} {self.hours}"
+
+    @property
+    @admin.display(description=_("hours"))
+    def hours(self):
+        if self.crosses_midnight:
+            return gettext("%(start)s–%(end)s next day") % {
+                "start": f"{self.start:%H:%M}",
+                "end": f"{self.end:%H:%M}",
+            }
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+    @property
+    def crosses_midnight(self):
+        """A night shift (22:00–07:00) ends on the day after it starts."""
+        return self.end <= self.start
+
+    @property
+    def span_minutes(self):
+        span = (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+        return span + 24 * 60 if self.crosses_midnight else span
 
     @property
     def paid_minutes(self):
-        span = (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
-        return span - self.break_minutes
+        return self.span_minutes - self.break_minutes
+
+    def clean(self):
+        errors = {}
+        if self.start is None or self.end is None:
+            return
+        if self.start == self.end:
+            errors["end"] = [_("A shift cannot end when it starts.")]
+        elif self.break_minutes and (
+            self.break_after_minutes <= 0
+            or self.break_after_minutes + self.break_minutes >= self.span_minutes
+        ):
+            errors["break_after_minutes"] = [_("The break must fall within the shift.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class WorkProfile(models.Model):

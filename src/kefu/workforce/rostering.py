@@ -3,7 +3,12 @@
 One boolean per agent, day, shift template and queue the agent is skilled
 for: 1 when the agent works that shift on that queue. Constraints: at most
 one shift a day, paid time within the contracted hours, at least the
-contracted rest days, no shift on a day of approved leave.
+contracted rest days, no shift on a day of approved leave, and at least
+``MIN_REST_MINUTES`` between the end of one day's shift and the start of
+the next day's, also after the shift of the day before the week. A night
+shift (ending after midnight) covers the next day's first slots; on the
+week's last day, those of the next week's Monday (day ``days`` in
+``requirement``), which the next week's roster counts as covered.
 
 A template may be offered with its break at several times (so breaks are
 staggered). Which agent takes which break time does not matter to coverage,
@@ -29,13 +34,21 @@ class AgentSpec:
     rest_days: int
     skills: frozenset
     unavailable_days: frozenset = frozenset()
+    # The shift worked the day before the week (the last roster's Sunday).
+    day_before: "TemplateSpec | None" = None
+
+
+# Between the end of a shift and the next day's start (a night shift
+# ending at 07:00 is not followed by an early shift at 08:30).
+MIN_REST_MINUTES = 8 * 60
+DAY_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True)
 class TemplateSpec:
     id: int
-    start: int  # minutes after midnight
-    end: int
+    start: int  # minutes after midnight of the shift's day
+    end: int  # past 1440 for a shift ending the next day
     break_start: int
     break_end: int
 
@@ -44,11 +57,26 @@ class TemplateSpec:
         return self.end - self.start - (self.break_end - self.break_start)
 
     def covers(self, slot, slot_minutes):
-        """Whether the agent is working the whole of ``slot``."""
+        """Whether the agent is working the whole of ``slot``, counted from
+        midnight of the shift's day (the next day's slots follow on)."""
         begin, finish = slot * slot_minutes, (slot + 1) * slot_minutes
         if begin < self.start or finish > self.end:
             return False
         return finish <= self.break_start or begin >= self.break_end
+
+
+def too_close(earlier, later):
+    """Whether ``later`` (next day's) starts within the rest after ``earlier``."""
+    return later.start + DAY_MINUTES - earlier.end < MIN_REST_MINUTES
+
+
+def _rest_between_days(model, shifts, clashes, days):
+    """``shifts`` maps (day, template) to one agent's booleans."""
+    for d in range(days - 1):
+        for first, second in clashes:
+            today, tomorrow = shifts.get((d, first)), shifts.get((d + 1, second))
+            if today and tomorrow:
+                model.add(sum(today) + sum(tomorrow) <= 1)
 
 
 @dataclass
@@ -67,27 +95,40 @@ def solve(agents, templates, requirement, *, days=7, slot_minutes=30, time_limit
     variants = defaultdict(list)
     for spec in templates:
         variants[spec.id].append(spec)
-    slots = range(24 * 60 // slot_minutes)
+    per_day = DAY_MINUTES // slot_minutes
+    # A night shift's slots run on into the next day.
+    slots = range(2 * per_day)
     paid_slots = {tid: specs[0].paid_minutes // slot_minutes for tid, specs in variants.items()}
     needed_queues = {q for q, _d, _s in requirement}
+    clashes = [
+        (first, second)
+        for first, specs in variants.items()
+        for second, others in variants.items()
+        if too_close(specs[0], others[0])
+    ]
     works = {}
     takers = defaultdict(list)  # (day, template, queue) -> the agents' booleans
     for agent in agents:
         worked_days, minutes = [], []
+        shifts = defaultdict(list)  # (day, template) -> this agent's booleans
         for d in range(days):
             if d in agent.unavailable_days:
                 continue
             today = []
             for tid, specs in variants.items():
+                if d == 0 and agent.day_before and too_close(agent.day_before, specs[0]):
+                    continue
                 for q in agent.skills & needed_queues:
                     var = model.new_bool_var(f"w{agent.id}_{d}_{tid}_{q}")
                     works[agent.id, d, tid, q] = var
                     takers[d, tid, q].append(var)
+                    shifts[d, tid].append(var)
                     today.append(var)
                     minutes.append(var * specs[0].paid_minutes)
             if today:
                 model.add_at_most_one(today)
                 worked_days.extend(today)
+        _rest_between_days(model, shifts, clashes, days)
         if minutes:
             model.add(sum(minutes) <= agent.max_minutes)
             model.add(sum(worked_days) <= days - agent.rest_days)
@@ -107,7 +148,7 @@ def solve(agents, templates, requirement, *, days=7, slot_minutes=30, time_limit
         for spec, amount in zip(specs, per_variant, strict=True):
             for s in slots:
                 if spec.covers(s, slot_minutes):
-                    by_cell[q, d, s].append(amount)
+                    by_cell[q, d + s // per_day, s % per_day].append(amount)
     shortfall = {}
     penalty_per_slot = 1 + max(paid_slots.values(), default=0)
     for cell, need in requirement.items():

@@ -33,7 +33,8 @@ BREAK_SHIFTS = (-2 * SLOT_MINUTES, -SLOT_MINUTES, 0, SLOT_MINUTES, 2 * SLOT_MINU
 
 def template_specs(template):
     """The template with each break position the solver may choose."""
-    start, end = _minutes(template.start), _minutes(template.end)
+    start = _minutes(template.start)
+    end = start + template.span_minutes
     if not template.break_minutes:
         return [rostering.TemplateSpec(template.id, start, end, end, end)]
     specs = []
@@ -136,7 +137,8 @@ def _leave_days(agent_ids, week_start):
 
 def _shift_times(template, day, tz, break_after=None):
     starts_at = datetime.datetime.combine(day, template.start, tz)
-    ends_at = datetime.datetime.combine(day, template.end, tz)
+    last_day = day + datetime.timedelta(days=1) if template.crosses_midnight else day
+    ends_at = datetime.datetime.combine(last_day, template.end, tz)
     if template.break_minutes:
         if break_after is None:
             break_after = template.break_after_minutes
@@ -176,9 +178,12 @@ def generate_roster(*, user, unit, week_start, time_limit=30.0):
     for member in QueueMember.objects.filter(agent__in=agents):
         skills[member.agent_id].add(member.queue_id)
     leave = _leave_days([a.id for a in agents], week_start)
+    tz = _tz(unit)
+    sunday = {shift.agent_id: shift for shift in _shifts_of_the_sunday_before(unit, week_start)}
     specs = []
     for agent in agents:
         profile = profiles.get(agent.id) or WorkProfile(agent=agent)
+        before = sunday.get(agent.id)
         specs.append(
             rostering.AgentSpec(
                 id=agent.id,
@@ -186,19 +191,27 @@ def generate_roster(*, user, unit, week_start, time_limit=30.0):
                 rest_days=profile.rest_days,
                 skills=frozenset(skills[agent.id]),
                 unavailable_days=frozenset(leave[agent.id]),
+                day_before=template_specs(before.template)[0] if before else None,
             )
         )
     needed = requirement(unit, week_start)
+    # What the Sunday before's night shifts work on Monday is covered already.
+    for shift in sunday.values():
+        if shift.leave_id is None:
+            for day, slot in shift_slots(shift, week_start, tz):
+                key = (shift.queue_id, day, slot)
+                if day == 0 and needed.get(key):
+                    needed[key] -= 1
+    variants = [spec for t in templates for spec in template_specs(t)]
     result = rostering.solve(
         specs,
-        [spec for t in templates for spec in template_specs(t)],
-        needed,
+        variants,
+        {**needed, **_next_monday_night(unit, week_start, variants)},
         slot_minutes=SLOT_MINUTES,
         time_limit=time_limit,
     )
     before = roster.shifts.count()
     roster.shifts.all().delete()
-    tz = _tz(unit)
     by_id = {t.id: t for t in templates}
     shifts = []
     for agent_id, day_index, spec, queue_id in result.assignments:
@@ -227,7 +240,7 @@ def generate_roster(*, user, unit, week_start, time_limit=30.0):
         "seconds": round(result.wall_seconds, 2),
         "paid_hours": round(result.paid_minutes / 60, 1),
         "required_slots": sum(needed.values()),
-        "short_slots": sum(result.shortfall.values()),
+        "short_slots": sum(v for (_q, day, _s), v in result.shortfall.items() if day < 7),
     }
     roster.save(update_fields=["solver"])
     timeline.record(
@@ -240,15 +253,46 @@ def generate_roster(*, user, unit, week_start, time_limit=30.0):
     return roster
 
 
+def _next_monday_night(unit, week_start, variants):
+    """The next week's Monday hours that this week's Sunday night shifts
+    reach, as day 7, so their breaks are staggered there too (when that
+    week is planned already)."""
+    reach = max((spec.end - 24 * 60 for spec in variants), default=0)
+    if reach <= 0:
+        return {}
+    later = requirement(unit, week_start + datetime.timedelta(days=7))
+    return {
+        (queue, 7, slot): need
+        for (queue, day, slot), need in later.items()
+        if day == 0 and slot * SLOT_MINUTES < reach
+    }
+
+
+def _shifts_of_the_sunday_before(unit, week_start):
+    """The shifts of the previous week's roster that run on into this week
+    (its Sunday's night shifts)."""
+    monday = datetime.datetime.combine(week_start, datetime.time(), _tz(unit))
+    return Shift.objects.filter(
+        roster__unit=unit,
+        roster__week_start=week_start - datetime.timedelta(days=7),
+        ends_at__gt=monday,
+    ).select_related("template")
+
+
 def coverage(roster):
     """Per queue: rows of (day, slot, required, scheduled, gap), where
-    scheduled counts the agents working the whole slot and not on leave."""
+    scheduled counts the agents working the whole slot and not on leave,
+    the Sunday before's night shifts included."""
     needed = requirement(roster.unit, roster.week_start)
     tz = _tz(roster.unit)
     scheduled = defaultdict(int)
-    for shift in roster.shifts.filter(leave__isnull=True):
+    shifts = [*roster.shifts.all(), *_shifts_of_the_sunday_before(roster.unit, roster.week_start)]
+    for shift in shifts:
+        if shift.leave_id is not None:
+            continue
         for day, slot in shift_slots(shift, roster.week_start, tz):
-            scheduled[shift.queue_id, day, slot] += 1
+            if 0 <= day < 7:
+                scheduled[shift.queue_id, day, slot] += 1
     cells = set(needed) | set(scheduled)
     rows = defaultdict(list)
     for queue, day, slot in sorted(cells, key=lambda c: (c[0] or 0, c[1], c[2])):
@@ -266,12 +310,16 @@ def shift_slots(shift, week_start, tz):
         else [(shift.starts_at, shift.ends_at)]
     )
     slots = []
+    per_day = 24 * 60 // SLOT_MINUTES
     for begin, end in parts:
         begin, end = begin.astimezone(tz), end.astimezone(tz)
         day = (begin.date() - week_start).days
         first = -(-(begin.hour * 60 + begin.minute) // SLOT_MINUTES)
-        last = (end.hour * 60 + end.minute) // SLOT_MINUTES
-        slots.extend((day, slot) for slot in range(first, last))
+        # Counted on from the start's midnight: a night shift runs on.
+        last = ((end.date() - begin.date()).days * 24 * 60 + end.hour * 60 + end.minute) // (
+            SLOT_MINUTES
+        )
+        slots.extend((day + slot // per_day, slot % per_day) for slot in range(first, last))
     return slots
 
 
@@ -294,6 +342,7 @@ def set_shift(*, user, roster, agent, day, template, queue=None, source=Shift.So
         errors["queue"] = [_("The agent is not skilled for this queue.")]
     if errors:
         raise ValidationError(errors)
+    _check_rest(roster, agent, day, template)
     existing = (
         Shift.objects.filter(roster=roster, agent=agent, day=day).select_related("template").first()
     )
@@ -326,6 +375,27 @@ def set_shift(*, user, roster, agent, day, template, queue=None, source=Shift.So
         },
     )
     return shift
+
+
+def _check_rest(roster, agent, day, template):
+    """The rest the solver keeps (``rostering.MIN_REST_MINUTES``) between
+    this shift and the agent's shifts of the days before and after."""
+    one_day = datetime.timedelta(days=1)
+    # Monday's day before is in the previous week's roster, Sunday's after in the next.
+    neighbours = Shift.objects.filter(
+        roster__unit=roster.unit, agent=agent, day__in=[day - one_day, day + one_day]
+    ).select_related("template")
+    spec = template_specs(template)[0]
+    for shift in neighbours:
+        other = template_specs(shift.template)[0]
+        if shift.day < day and rostering.too_close(other, spec):
+            raise ValidationError(
+                {"template": [_("Too little rest after the shift of the day before.")]}
+            )
+        if shift.day > day and rostering.too_close(spec, other):
+            raise ValidationError(
+                {"template": [_("Too little rest before the shift of the day after.")]}
+            )
 
 
 @transaction.atomic
