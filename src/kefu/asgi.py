@@ -65,10 +65,13 @@ class _Cti:
 def _environ(scope, body):
     """The WSGI environ (PEP 3333) of an ASGI HTTP request and its body."""
     server = scope.get("server") or ("localhost", 80)
+    root, path = scope.get("root_path", ""), scope["path"]
+    if root and path.startswith(root):
+        path = path[len(root) :]
     environ = {
         "REQUEST_METHOD": scope["method"],
-        "SCRIPT_NAME": scope.get("root_path", "").encode().decode("latin1"),
-        "PATH_INFO": scope["path"].encode().decode("latin1"),
+        "SCRIPT_NAME": root.encode().decode("latin1"),
+        "PATH_INFO": path.encode().decode("latin1"),
         "QUERY_STRING": scope["query_string"].decode("ascii"),
         "SERVER_NAME": str(server[0]),
         "SERVER_PORT": str(server[1] or 80),
