@@ -65,9 +65,8 @@ class _Cti:
 def _environ(scope, body):
     """The WSGI environ (PEP 3333) of an ASGI HTTP request and its body."""
     server = scope.get("server") or ("localhost", 80)
-    root, path = scope.get("root_path", ""), scope["path"]
-    if root and path.startswith(root):
-        path = path[len(root) :]
+    root = scope.get("root_path", "")
+    path = scope["path"].removeprefix(root)
     environ = {
         "REQUEST_METHOD": scope["method"],
         "SCRIPT_NAME": root.encode().decode("latin1"),
@@ -99,7 +98,8 @@ cti_app = _Cti(get_wsgi_application())
 
 
 async def http(scope, receive, send):
-    app = cti_app if scope["path"].startswith("/api/cti/") else django_asgi_app
+    path = scope["path"].removeprefix(scope.get("root_path", ""))
+    app = cti_app if path.startswith("/api/cti/") else django_asgi_app
     return await app(scope, receive, send)
 
 

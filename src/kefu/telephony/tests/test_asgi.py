@@ -12,7 +12,7 @@ from asgiref.testing import ApplicationCommunicator
 from kefu.telephony.models import Call
 
 
-def scope(path, method="POST"):
+def scope(path, method="POST", root_path=""):
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -21,7 +21,7 @@ def scope(path, method="POST"):
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
-        "root_path": "",
+        "root_path": root_path,
         "query_string": b"",
         "headers": [(b"host", b"testserver"), (b"content-type", b"application/json")],
         "server": ("testserver", 80),
@@ -29,11 +29,11 @@ def scope(path, method="POST"):
     }
 
 
-def request(path, body=b"", method="POST"):
+def request(path, body=b"", method="POST", root_path=""):
     from kefu.asgi import application
 
     async def run():
-        communicator = ApplicationCommunicator(application, scope(path, method))
+        communicator = ApplicationCommunicator(application, scope(path, method, root_path))
         await communicator.send_input({"type": "http.request", "body": body})
         start = await communicator.receive_output(10)
         content = b""
@@ -59,6 +59,13 @@ def test_a_pbx_event_and_a_page_under_asgi(pbx, queue):
     assert status == 400
     status, _content = request("/login/", method="GET")
     assert status == 200
+    # Mounted under a prefix (SCRIPT_NAME), as behind a proxy that strips it.
+    event = dict(event, event="ended", cause="normal")
+    status, content = request(
+        "/kefu/api/cti/east-pbx-token-0001/", json.dumps(event).encode(), root_path="/kefu"
+    )
+    assert status == 200, content
+    assert json.loads(content)["status"] == "ended"
 
 
 @pytest.mark.django_db(transaction=True)
