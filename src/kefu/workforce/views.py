@@ -190,9 +190,12 @@ def _coverage_chart(current):
     result = []
     for queue_id, rows in rosters.coverage(current).items():
         cells = {(day, slot): (want, have, gap) for day, slot, want, have, gap in rows}
+        # 07:00-23:00, or the whole day where the night is planned or worked.
+        busy = [slot for (_day, slot), (w, h, _g) in cells.items() if w or h]
+        hours = range(min([14, *busy]), max([45, *busy]) + 1)
         labels, want, have, gap = [], [], [], []
         for day in range(7):
-            for slot in range(14, 46):
+            for slot in hours:
                 w, h, g = cells.get((day, slot), (0, 0, 0))
                 labels.append(f"{weekdays[day]} {slot // 2:02d}:{slot % 2 * 30:02d}")
                 want.append(w)

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 
 from kefu.core.roles import Role
@@ -70,7 +71,9 @@ def test_a_template_that_cannot_be_worked_is_refused(org, start, end, break_afte
     assert field in caught.value.message_dict
 
 
-def test_the_roster_covers_the_night_with_night_shifts(users, org, queue, team, templates, night):
+def test_the_roster_covers_the_night_with_night_shifts(
+    client, users, org, queue, team, templates, night
+):
     # A 24-hour hotline's nights: two agents from 22:00 to 07:00, every
     # night, planned for two weeks.
     for week in (MONDAY, NEXT_MONDAY):
@@ -90,6 +93,13 @@ def test_the_roster_covers_the_night_with_night_shifts(users, org, queue, team, 
     assert all(day == 0 and slot < 14 for day, slot in gaps)
     tuesday_three = [have for day, slot, _w, have, _g in coverage if (day, slot) == (1, 6)]
     assert tuesday_three == [2]
+    # The roster page's chart shows the whole night.
+    client.force_login(users["supervisor"])
+    page = client.get(reverse("workforce:roster"), {"unit": "east", "week": MONDAY.isoformat()})
+    [chart] = page.context["coverage"]
+    tuesday = (MONDAY + datetime.timedelta(days=1)).strftime("%m-%d")
+    at_three = chart["labels"].index(f"{tuesday} 03:00")
+    assert chart["scheduled"][at_three] == 2 and chart["gap"][at_three] == 0
     # The next week: Sunday's night shifts cover its Monday morning, and
     # their agents do not start that Monday before eight hours of rest.
     sunday = list(roster.shifts.filter(day=NEXT_MONDAY - datetime.timedelta(days=1)))
