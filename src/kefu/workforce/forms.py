@@ -9,7 +9,7 @@ from kefu.core.choices import Channel
 from kefu.core.scoping import scope_by_unit
 from kefu.telephony.models import Queue
 
-from .models import EntryExam, LeaveRequest, Probation
+from .models import EntryExam, LeaveRequest, Probation, ShiftTemplate
 
 
 def _style(form):
@@ -93,3 +93,52 @@ class ReviewForm(forms.Form):
         choices=[c for c in Probation.Status.choices if c[0] != Probation.Status.ON_PROBATION],
     )
     note = forms.CharField(label=_("review"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ShiftTemplateForm(forms.ModelForm):
+    """The fields of a shift template a planner sets; the unit is the
+    page's (``rosters.save_template`` checks the code within it)."""
+
+    class Meta:
+        model = ShiftTemplate
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "start",
+            "end",
+            "break_minutes",
+            "break_after_minutes",
+            "colour",
+            "is_active",
+        ]
+        widgets = {
+            # Tabler's colours, which the roster's badges take.
+            "colour": forms.Select(
+                choices=[
+                    (c, c)
+                    for c in [
+                        "blue",
+                        "azure",
+                        "indigo",
+                        "purple",
+                        "pink",
+                        "red",
+                        "orange",
+                        "yellow",
+                        "lime",
+                        "green",
+                        "teal",
+                        "cyan",
+                    ]
+                ]
+            ),
+            "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {"end": _("At or before the start: the shift ends the next day.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+        self.fields["is_active"].widget.attrs["class"] = "form-check-input"

@@ -142,6 +142,10 @@ class ShiftTemplate(models.Model):
     def paid_minutes(self):
         return self.span_minutes - self.break_minutes
 
+    @property
+    def paid_hours(self):
+        return round(self.paid_minutes / 60, 1)
+
     def clean(self):
         errors = {}
         if self.start is None or self.end is None:

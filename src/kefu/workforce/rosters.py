@@ -6,7 +6,7 @@ import zoneinfo
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -61,6 +61,55 @@ def install_templates(*, user, unit):
                 template, "shift_template.created", actor=user, after={"code": template.code}
             )
     return created
+
+
+TEMPLATE_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "start",
+    "end",
+    "break_minutes",
+    "break_after_minutes",
+    "colour",
+    "is_active",
+)
+
+
+@transaction.atomic
+def save_template(*, user, unit, values, template=None):
+    """Create a shift template of ``unit``, or change ``template``; a
+    template changed later leaves the shifts already rostered as they are."""
+    check_planner(user, unit)
+    if template is not None and template.unit_id != unit.pk:
+        raise PermissionDenied(_("This shift template is not this unit's."))
+    code = values.get("code")
+    taken = ShiftTemplate.objects.filter(unit=unit, code=code)
+    if template is not None:
+        taken = taken.exclude(pk=template.pk)
+    if taken.exists():
+        raise ValidationError({"code": [_("This unit has a shift template with this code.")]})
+    before = {f: _plain(getattr(template, f)) for f in TEMPLATE_FIELDS} if template else {}
+    template = template or ShiftTemplate(unit=unit)
+    for field in TEMPLATE_FIELDS:
+        if field in values:
+            setattr(template, field, values[field])
+    template.full_clean()
+    template.save()
+    after = {f: _plain(getattr(template, f)) for f in TEMPLATE_FIELDS}
+    timeline.record(
+        template,
+        "shift_template.changed" if before else "shift_template.created",
+        actor=user,
+        message=str(template),
+        before={f: v for f, v in before.items() if after[f] != v},
+        after={f: v for f, v in after.items() if before.get(f) != v},
+    )
+    return template
+
+
+def _plain(value):
+    return value.strftime("%H:%M") if isinstance(value, datetime.time) else value
 
 
 def templates_for(unit):

@@ -14,8 +14,17 @@ from kefu.core.scoping import scope_by_unit
 from kefu.telephony.models import Queue
 
 from . import attendance, leave, planning, rosters, training
-from .forms import ExamForm, ForecastForm, LeaveForm, ReviewForm, next_monday
-from .models import EntryExam, Forecast, LeaveRequest, Probation, Roster, Shift, TrainingSession
+from .forms import ExamForm, ForecastForm, LeaveForm, ReviewForm, ShiftTemplateForm, next_monday
+from .models import (
+    EntryExam,
+    Forecast,
+    LeaveRequest,
+    Probation,
+    Roster,
+    Shift,
+    ShiftTemplate,
+    TrainingSession,
+)
 from .permissions import is_planner
 
 
@@ -182,6 +191,38 @@ def roster(request):
             context["templates"] = rosters.templates_for(unit)
             context["queues"] = Queue.objects.filter(unit__path__startswith=unit.path)
     return render(request, "workforce/roster.html", context)
+
+
+@login_required
+def shift_templates(request):
+    """The unit's shift templates, added and changed by its planners."""
+    _require_planner(request.user)
+    unit = _unit(request)
+    own = ShiftTemplate.objects.filter(unit=unit)
+    editing = own.filter(pk=request.GET.get("edit") or request.POST.get("template") or 0).first()
+    form = ShiftTemplateForm(request.POST or None, instance=editing)
+    if request.method == "POST" and form.is_valid():
+        # Read again: the form has changed its instance in memory.
+        current = own.filter(pk=editing.pk).first() if editing else None
+        try:
+            rosters.save_template(
+                user=request.user, unit=unit, values=form.cleaned_data, template=current
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Shift template saved."))
+            return redirect(f"{request.path}?unit={unit.code}")
+    context = {
+        "unit": unit,
+        "units": scope_by_unit(OrgUnit.objects.all(), request.user, field="pk").order_by("path"),
+        "own": own.order_by("start", "code"),
+        "inherited": [] if own.exists() else rosters.templates_for(unit),
+        "form": form,
+        "editing": editing,
+    }
+    return render(request, "workforce/shift_templates.html", context)
 
 
 def _coverage_chart(current):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from kefu.core.models import TimelineEvent
 from kefu.core.roles import Role
 from kefu.factories import UserFactory
 from kefu.telephony.models import AgentStateLog, AgentStatus
@@ -193,3 +194,49 @@ def test_operators_set_a_night_shift_in_the_admin(client, org, night):
     saved = client.post("/admin/workforce/shifttemplate/add/", dict(form, end="08:00"))
     assert saved.status_code == 302
     assert ShiftTemplate.objects.get(code="overnight").paid_minutes == 8 * 60
+
+
+def test_planners_keep_their_units_shift_templates(client, users, org, templates):
+    url = reverse("workforce:shift_templates")
+    client.force_login(users["agent"])
+    assert client.get(url).status_code == 403
+    client.force_login(users["supervisor"])
+    page = client.get(url, {"unit": "east"})
+    assert page.status_code == 200 and list(page.context["own"]) == sorted(
+        templates.values(), key=lambda t: (t.start, t.code)
+    )
+    form = {
+        "unit": "east",
+        "code": "night",
+        "name": "夜班",
+        "name_en": "Night",
+        "start": "22:00",
+        "end": "07:00",
+        "break_minutes": 60,
+        "break_after_minutes": 600,
+        "colour": "indigo",
+        "is_active": "on",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and "break_after_minutes" in refused.context["form"].errors
+    taken = client.post(url, dict(form, code="early", break_after_minutes=240))
+    assert "code" in taken.context["form"].errors
+    assert client.post(url, dict(form, break_after_minutes=240)).status_code == 302
+    night = ShiftTemplate.objects.get(unit=org["east"], code="night")
+    assert night.crosses_midnight and night.paid_hours == 8
+    changed = client.post(url, dict(form, template=night.pk, end="06:00", break_after_minutes=240))
+    assert changed.status_code == 302
+    night.refresh_from_db()
+    assert night.end == datetime.time(6, 0)
+    event = TimelineEvent.objects.filter(verb="shift_template.changed").get()
+    assert event.before == {"end": "07:00"} and event.after == {"end": "06:00"}
+    # Another unit's planner sees neither the page of this unit nor its templates.
+    west = UserFactory(username="sup_west", role=Role.SUPERVISOR, unit=org["west"])
+    client.force_login(west)
+    page = client.get(url, {"unit": "east"})
+    assert page.context["unit"] == org["west"] and night not in page.context["own"]
+    client.post(url, dict(form, template=night.pk, end="05:00", break_after_minutes=240))
+    night.refresh_from_db()
+    assert night.end == datetime.time(6, 0)
+    # What they posted went to their own unit.
+    assert ShiftTemplate.objects.get(unit=org["west"], code="night").end == datetime.time(5, 0)
