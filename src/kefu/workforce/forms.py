@@ -9,6 +9,7 @@ from kefu.core.choices import Channel
 from kefu.core.scoping import scope_by_unit
 from kefu.telephony.models import Queue
 
+from . import rosters
 from .models import EntryExam, LeaveRequest, Probation, ShiftTemplate
 
 
@@ -101,17 +102,7 @@ class ShiftTemplateForm(forms.ModelForm):
 
     class Meta:
         model = ShiftTemplate
-        fields = [
-            "code",
-            "name",
-            "name_en",
-            "start",
-            "end",
-            "break_minutes",
-            "break_after_minutes",
-            "colour",
-            "is_active",
-        ]
+        fields = list(rosters.TEMPLATE_FIELDS)
         widgets = {
             # Tabler's colours, which the roster's badges take.
             "colour": forms.Select(
